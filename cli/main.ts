@@ -1,2 +1,8 @@
-// Placeholder entry point until the CLI lands.
-console.log('xaps');
+// Entry point of the `xaps` command; `npm start` runs `xaps serve`.
+import { runCli } from './program.js';
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  env: process.env,
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+});

@@ -1,0 +1,46 @@
+import { DEFAULT_MAX_DEVICES_PER_USER } from '../registrations/types.js';
+import { type ApnsSettings, readApnsSettings } from './apns-settings.js';
+import { type Env, readBoolean, readInteger, readString } from './env.js';
+
+/** Switches of the mapping from IMAP usernames and recipient addresses to stored usernames. */
+export interface UserMappingSettings {
+  lowercase: boolean;
+  foldPlusTag: boolean;
+  aliasFile?: string;
+}
+
+/** Settings every deployment shares: the shim, the local mode and the Lambda functions. */
+export interface CoreConfig {
+  apns: ApnsSettings;
+  users: UserMappingSettings;
+  /** Devices kept per user; the least recently registered go first. */
+  maxDevicesPerUser: number;
+}
+
+/**
+ * Reads the shared settings once at start-up. Throws ConfigError naming the
+ * variable and the expected value when one is invalid.
+ */
+export function loadCoreConfig(env: Env = process.env): CoreConfig {
+  return {
+    apns: readApnsSettings(env),
+    users: readUserMappingSettings(env),
+    maxDevicesPerUser: readInteger(env, 'XAPS_MAX_DEVICES_PER_USER', {
+      fallback: DEFAULT_MAX_DEVICES_PER_USER,
+      min: 1,
+      max: 1000,
+    }),
+  };
+}
+
+function readUserMappingSettings(env: Env): UserMappingSettings {
+  const settings: UserMappingSettings = {
+    lowercase: readBoolean(env, 'XAPS_USER_LOWERCASE', true),
+    foldPlusTag: readBoolean(env, 'XAPS_USER_FOLD_PLUS_TAG', true),
+  };
+  const aliasFile = readString(env, 'XAPS_USER_ALIAS_FILE');
+  if (aliasFile !== undefined) {
+    settings.aliasFile = aliasFile;
+  }
+  return settings;
+}

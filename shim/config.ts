@@ -1,0 +1,100 @@
+import { resolve } from 'node:path';
+import { type CoreConfig, loadCoreConfig } from '../shared/config/core-config.js';
+import {
+  ConfigError,
+  type Env,
+  readInteger,
+  readList,
+  readString,
+} from '../shared/config/env.js';
+import { type ListenAddress, parseListenAddress } from './listen-address.js';
+import { readNotifyEvents } from './notify-events.js';
+
+/** Files of the APNs certificate and its private key. */
+export type CredentialFiles =
+  | { kind: 'pem'; certPath: string; keyPath: string }
+  | { kind: 'p12'; p12Path: string; passphrase: string | undefined };
+
+/** Settings of the shim and its local mode, on top of the shared ones. */
+export interface ShimConfig {
+  core: CoreConfig;
+  /** Absolute path of the directory with the registrations database, topic and lock. */
+  dataDir: string;
+  credentialFiles: CredentialFiles | undefined;
+  listen: ListenAddress;
+  /** Secret every request must carry; required for a non-loopback listen address. */
+  sharedSecret: string | undefined;
+  /** Dovecot events that trigger a push. */
+  notifyEvents: string[];
+  /** Pushes waiting for APNs at most; further /notify requests are dropped and logged. */
+  pushQueueSize: number;
+}
+
+export const DEFAULT_LISTEN = '[::1]:11619';
+
+/** Reads the shim settings once; throws ConfigError naming the variable on bad input. */
+export function loadShimConfig(env: Env = process.env): ShimConfig {
+  const listen = parseListenAddress(
+    readString(env, 'XAPS_LISTEN') ?? DEFAULT_LISTEN,
+    'XAPS_LISTEN',
+  );
+  const sharedSecret = readString(env, 'XAPS_SHARED_SECRET');
+  if (!listen.loopback && sharedSecret === undefined) {
+    throw new ConfigError(
+      'XAPS_SHARED_SECRET',
+      `XAPS_LISTEN='${env.XAPS_LISTEN ?? ''}' is not a loopback address, so XAPS_SHARED_SECRET ` +
+        'is required: set it and put it in the plugin URL as http://xaps:SECRET@host:port/',
+    );
+  }
+
+  return {
+    core: loadCoreConfig(env),
+    dataDir: resolve(readString(env, 'XAPS_DATA_DIR') ?? './data'),
+    credentialFiles: readCredentialFiles(env),
+    listen,
+    sharedSecret,
+    notifyEvents: readNotifyEvents(readList(env, 'XAPS_NOTIFY_EVENTS', DEFAULT_EVENTS)),
+    pushQueueSize: readInteger(env, 'XAPS_PUSH_QUEUE_SIZE', {
+      fallback: 1000,
+      min: 1,
+      max: 1_000_000,
+    }),
+  };
+}
+
+const DEFAULT_EVENTS = ['MessageNew', 'MessageAppend'];
+
+function readCredentialFiles(env: Env): CredentialFiles | undefined {
+  const certPath = readString(env, 'XAPS_APNS_CERT');
+  const keyPath = readString(env, 'XAPS_APNS_KEY');
+  const p12Path = readString(env, 'XAPS_APNS_P12');
+  const passphrase = env.XAPS_APNS_P12_PASSPHRASE;
+
+  if (p12Path !== undefined && (certPath !== undefined || keyPath !== undefined)) {
+    throw new ConfigError(
+      'XAPS_APNS_P12',
+      'XAPS_APNS_P12 and XAPS_APNS_CERT/XAPS_APNS_KEY are both set: keep one credential',
+    );
+  }
+  if (p12Path !== undefined) {
+    return { kind: 'p12', p12Path: resolve(p12Path), passphrase };
+  }
+  if (passphrase !== undefined && passphrase !== '') {
+    throw new ConfigError(
+      'XAPS_APNS_P12_PASSPHRASE',
+      'XAPS_APNS_P12_PASSPHRASE is set without XAPS_APNS_P12: set the PKCS#12 file path too',
+    );
+  }
+  if (certPath === undefined && keyPath === undefined) {
+    return undefined;
+  }
+  if (certPath === undefined || keyPath === undefined) {
+    const missing = certPath === undefined ? 'XAPS_APNS_CERT' : 'XAPS_APNS_KEY';
+    throw new ConfigError(
+      missing,
+      `${missing} is missing: XAPS_APNS_CERT (certificate PEM) and XAPS_APNS_KEY ` +
+        '(private key PEM) are set together',
+    );
+  }
+  return { kind: 'pem', certPath: resolve(certPath), keyPath: resolve(keyPath) };
+}

@@ -1,0 +1,40 @@
+import type { NewMail, PushLogger } from '../shared/push/types.js';
+import type { RegistrationStore } from '../shared/registrations/types.js';
+import type { UserMapping } from '../shared/users/user-mapping.js';
+import type { PushQueue } from './push-queue.js';
+import type { TopicFile } from './topic-file.js';
+
+/** Public facts of the loaded APNs credential. */
+export interface CredentialInfo {
+  topic: string;
+  notAfter: Date;
+  environment: string;
+}
+
+/** Everything the HTTP handlers work with; built once by the local mode or a test. */
+export interface ShimContext {
+  store: RegistrationStore;
+  logger: PushLogger;
+  users: UserMapping;
+  topicFile: TopicFile;
+  /** Undefined when no credential is configured. */
+  credential: CredentialInfo | undefined;
+  /** Pushes one message to a user's devices; undefined without a credential. */
+  push: ((mail: NewMail) => Promise<unknown>) | undefined;
+  queue: PushQueue;
+  /** Dovecot events that trigger a push. */
+  notifyEvents: ReadonlySet<string>;
+  /** When set, every request must carry it. */
+  sharedSecret: string | undefined;
+  /** APNs session facts for /health; `healthy` false makes /health respond 503. */
+  apnsStatus?: () => { healthy: boolean; [key: string]: unknown };
+}
+
+/** The settings that configure a credential, for error messages. */
+export const CREDENTIAL_SETTINGS_HINT =
+  'set XAPS_APNS_CERT and XAPS_APNS_KEY (PEM files) or XAPS_APNS_P12 (PKCS#12 file)';
+
+/** Response text of /register and /notify when no credential is configured. */
+export const NO_CREDENTIAL_MESSAGE =
+  `no APNs credential is configured: ${CREDENTIAL_SETTINGS_HINT} ` +
+  'and restart xaps serve';

@@ -1,0 +1,30 @@
+import { describe } from 'vitest';
+import type { OpenRegistrationStore } from '../support/registrations-fixtures.js';
+import { describeCapContract } from './registration-store-contract-cap.js';
+import { describeDeleteContract } from './registration-store-contract-delete.js';
+import { describeExpiryContract } from './registration-store-contract-expiry.js';
+import { describeReadWriteContract } from './registration-store-contract-read-write.js';
+
+export type {
+  OpenedRegistrationStore,
+  OpenRegistrationStore,
+  RegistrationStoreTestOptions,
+} from '../support/registrations-fixtures.js';
+
+/**
+ * Defines the tests every RegistrationStore adapter must pass. `open` may hand
+ * out stores over shared data (a real table, one file): each test uses users
+ * and device tokens of its own and never resets the store. An adapter's
+ * `open` must apply `options.maxDevicesPerUser` when a test passes it.
+ */
+export function describeRegistrationStoreContract(
+  name: string,
+  open: OpenRegistrationStore,
+): void {
+  describe(`${name} registration store contract`, () => {
+    describeReadWriteContract(open);
+    describeExpiryContract(open);
+    describeCapContract(open);
+    describeDeleteContract(open);
+  });
+}
