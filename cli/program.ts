@@ -1,7 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
 import { ConfigError } from '../shared/config/env.js';
 import { CredentialError } from '../shared/credentials/load-certificate.js';
+import { readLogLevel } from '../shared/log/logger.js';
 import { ServeLockError } from '../shared/registrations/data-dir-lock.js';
+import { RegistrationsFileError } from '../shared/registrations/sqlite-schema.js';
+import { addCredentialCommands } from './commands/credential.js';
 import { addPushCommands } from './commands/push-test.js';
 import { addRegistrationsCommands } from './commands/registrations.js';
 import { addServeCommand } from './commands/serve.js';
@@ -12,12 +16,18 @@ export function createProgram(io: CliIo): Command {
   const program = new Command('xaps')
     .description('iOS Mail push (XAPPLEPUSHSERVICE) for any IMAP server')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .version(packageJson.version, '-V, --version', 'print the xaps version')
     .exitOverride()
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    // Every command stops on an invalid log level before doing anything.
+    .hook('preAction', () => {
+      readLogLevel(io.env);
+    });
 
   addServeCommand(program, io);
   addRegistrationsCommands(program, io);
   addPushCommands(program, io);
+  addCredentialCommands(program, io);
   return program;
 }
 
@@ -42,7 +52,8 @@ function describeError(error: unknown): string {
     error instanceof CliError ||
     error instanceof ConfigError ||
     error instanceof CredentialError ||
-    error instanceof ServeLockError;
+    error instanceof ServeLockError ||
+    error instanceof RegistrationsFileError;
   if (known) {
     return error.message;
   }

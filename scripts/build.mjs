@@ -1,6 +1,7 @@
-// Bundles the CLI (and later the Lambda functions) with esbuild for Node 20.
+// Bundles the CLI and the Lambda functions with esbuild for Node 20.
 // better-sqlite3 is a native addon, so it stays an external package.
 import { build } from 'esbuild';
+import { buildFunctions } from './build-functions.mjs';
 
 await build({
   entryPoints: { xaps: 'cli/main.ts' },
@@ -18,3 +19,6 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// One reproducible zip per function in .esbuild/, the artifacts serverless.yml deploys.
+await buildFunctions();

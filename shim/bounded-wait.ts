@@ -1,7 +1,6 @@
 /**
- * Waits for `work` at most `timeoutMs` and returns true when it finished in time.
- * The pending timer also keeps the event loop alive meanwhile: the APNs client unrefs
- * its idle session, so without it Node could exit mid-close with an unsettled await.
+ * Waits for `work` at most `timeoutMs` and returns true when it finished in time, so a
+ * close that hangs (an APNs peer that never acknowledges GOAWAY) cannot block a stop.
  */
 export async function finishWithin(
   work: Promise<unknown>,

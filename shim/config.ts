@@ -7,6 +7,12 @@ import {
   readList,
   readString,
 } from '../shared/config/env.js';
+import {
+  type AwsShimSettings,
+  readAwsShimSettings,
+  readShimMode,
+  type ShimMode,
+} from './aws/aws-config.js';
 import { type ListenAddress, parseListenAddress } from './listen-address.js';
 import { readNotifyEvents } from './notify-events.js';
 
@@ -28,6 +34,10 @@ export interface ShimConfig {
   notifyEvents: string[];
   /** Pushes waiting for APNs at most; further /notify requests are dropped and logged. */
   pushQueueSize: number;
+  /** `local`: SQLite and pushes from this process; `aws`: DynamoDB and SNS. */
+  mode: ShimMode;
+  /** Settings of the AWS mode; set exactly when mode is `aws`. */
+  aws: AwsShimSettings | undefined;
 }
 
 export const DEFAULT_LISTEN = '[::1]:11619';
@@ -47,6 +57,9 @@ export function loadShimConfig(env: Env = process.env): ShimConfig {
     );
   }
 
+  const mode = readShimMode(env);
+  const aws = mode === 'aws' ? readAwsShimSettings(env) : undefined;
+
   return {
     core: loadCoreConfig(env),
     dataDir: resolve(readString(env, 'XAPS_DATA_DIR') ?? './data'),
@@ -59,6 +72,8 @@ export function loadShimConfig(env: Env = process.env): ShimConfig {
       min: 1,
       max: 1_000_000,
     }),
+    mode,
+    aws,
   };
 }
 
@@ -68,7 +83,9 @@ function readCredentialFiles(env: Env): CredentialFiles | undefined {
   const certPath = readString(env, 'XAPS_APNS_CERT');
   const keyPath = readString(env, 'XAPS_APNS_KEY');
   const p12Path = readString(env, 'XAPS_APNS_P12');
-  const passphrase = env.XAPS_APNS_P12_PASSPHRASE;
+  // Kept as written, spaces included, unless blank: blank values count as unset.
+  const rawPassphrase = env.XAPS_APNS_P12_PASSPHRASE;
+  const passphrase = rawPassphrase?.trim() === '' ? undefined : rawPassphrase;
 
   if (p12Path !== undefined && (certPath !== undefined || keyPath !== undefined)) {
     throw new ConfigError(
@@ -79,7 +96,7 @@ function readCredentialFiles(env: Env): CredentialFiles | undefined {
   if (p12Path !== undefined) {
     return { kind: 'p12', p12Path: resolve(p12Path), passphrase };
   }
-  if (passphrase !== undefined && passphrase !== '') {
+  if (passphrase !== undefined) {
     throw new ConfigError(
       'XAPS_APNS_P12_PASSPHRASE',
       'XAPS_APNS_P12_PASSPHRASE is set without XAPS_APNS_P12: set the PKCS#12 file path too',

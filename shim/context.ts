@@ -2,6 +2,7 @@ import type { NewMail, PushLogger } from '../shared/push/types.js';
 import type { RegistrationStore } from '../shared/registrations/types.js';
 import type { UserMapping } from '../shared/users/user-mapping.js';
 import type { PushQueue } from './push-queue.js';
+import type { RegistrationRetry } from './registration-retry.js';
 import type { TopicFile } from './topic-file.js';
 
 /** Public facts of the loaded APNs credential. */
@@ -26,6 +27,8 @@ export interface ShimContext {
   notifyEvents: ReadonlySet<string>;
   /** When set, every request must carry it. */
   sharedSecret: string | undefined;
+  /** Retries registrations that found the store's write lock held; without it they are lost. */
+  registrationRetry?: RegistrationRetry;
   /** APNs session facts for /health; `healthy` false makes /health respond 503. */
   apnsStatus?: () => { healthy: boolean; [key: string]: unknown };
 }

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
 import { ApnsClient } from '../shared/apns/client.js';
+import { readApnsCaFile } from '../shared/config/apns-ca.js';
 import type { ApnsSettings } from '../shared/config/apns-settings.js';
-import { ConfigError } from '../shared/config/env.js';
 import {
   type CertificateSource,
   type LoadedCertificate,
   loadCertificate,
 } from '../shared/credentials/load-certificate.js';
+import { topicProblems } from '../shared/credentials/validate.js';
 import type { Logger } from '../shared/log/logger.js';
 import type { CredentialFiles } from './config.js';
 
@@ -22,13 +21,28 @@ export function loadConfiguredCredential(
   return loadCertificate(source);
 }
 
+/** Returns the start-up warning without a credential; `knownTopic` is the last topic served. */
+export function noCredentialWarning(knownTopic: string | undefined): string {
+  const fix = 'set XAPS_APNS_CERT and XAPS_APNS_KEY, or XAPS_APNS_P12';
+  if (knownTopic === undefined) {
+    return (
+      `no APNs credential configured: ${fix}; /register responds 503 until then ` +
+      '(Dovecot shows devices the topic "(null)")'
+    );
+  }
+  return (
+    `no APNs credential configured: ${fix}; /register still answers with the last ` +
+    `topic served (${knownTopic}), but no push is sent until then`
+  );
+}
+
 /** Creates the APNs client for a loaded certificate and the XAPS_APNS_* settings. */
 export function createApnsClient(
   certificate: LoadedCertificate,
   settings: ApnsSettings,
   logger: Logger,
 ): ApnsClient {
-  const ca = settings.caFile === undefined ? undefined : trustedRoots(settings.caFile);
+  const ca = settings.caFile === undefined ? undefined : readApnsCaFile(settings.caFile);
   return new ApnsClient({
     credential: certificate.credential,
     endpoint: settings.endpoint,
@@ -38,42 +52,16 @@ export function createApnsClient(
   });
 }
 
-// Node replaces its built-in roots when `ca` is given, so the extra file is added to them.
-function trustedRoots(caFile: string): string[] {
-  let pem: string;
-  try {
-    pem = readFileSync(caFile, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(
-      'XAPS_APNS_CA',
-      `XAPS_APNS_CA='${caFile}' could not be read (${reason}): give a readable PEM CA file`,
-    );
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new ConfigError(
-      'XAPS_APNS_CA',
-      `XAPS_APNS_CA='${caFile}' contains no PEM certificate: give a PEM CA file`,
-    );
-  }
-  return [...rootCertificates, pem];
-}
-
 /** Returns warnings about a credential that loads but will cause trouble. */
 export function credentialWarnings(
   certificate: LoadedCertificate,
   settings: ApnsSettings,
   now = Date.now(),
 ): string[] {
-  const warnings: string[] = [];
-  const topicBytes = Buffer.byteLength(certificate.topic);
-  if (topicBytes < 51) {
-    warnings.push(
-      `APNs topic '${certificate.topic}' is ${topicBytes} bytes: the Dovecot xaps plugin 2.3 ` +
-        'crashes the IMAP process on a /register response shorter than 51 bytes; ' +
-        'use the 2.4 plugin or a certificate with a longer topic',
-    );
-  }
+  // Checked at load: a topic with spaces or control characters does not get this far.
+  const warnings = topicProblems(certificate.topic, 'the APNs certificate').map(
+    (problem) => problem.message,
+  );
 
   const env = certificate.environment;
   if (

@@ -14,6 +14,11 @@ export class RequestError extends Error {
   }
 }
 
+/** Reports whether the client closed the connection, so no response can reach it. */
+export function clientWentAway(req: IncomingMessage, res: ServerResponse): boolean {
+  return req.socket.destroyed || res.destroyed;
+}
+
 /** Reads and parses a JSON object body; throws RequestError on anything else. */
 export async function readJsonObject(
   req: IncomingMessage,

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { readApnsCaFile } from '../shared/config/apns-ca.js';
 import { ConfigError } from '../shared/config/env.js';
 import type { LoadedCertificate } from '../shared/credentials/load-certificate.js';
 import type { Logger } from '../shared/log/logger.js';
@@ -14,20 +14,35 @@ import { finishWithin } from './bounded-wait.js';
 import { buildShimContext } from './build-context.js';
 import type { ShimConfig } from './config.js';
 import type { ShimContext } from './context.js';
+import { scheduleExpiryCheck } from './credential-expiry-check.js';
 import {
   createApnsClient,
   credentialWarnings,
   loadConfiguredCredential,
+  noCredentialWarning,
 } from './credential-files.js';
+import { prepareDataDir } from './data-dir.js';
+import { importedCredentialFiles } from './imported-credential.js';
 import { formatListenAddress } from './listen-address.js';
 import { MonitoredSender } from './monitored-sender.js';
+import { RegistrationRetry } from './registration-retry.js';
 import { createShimServer } from './server.js';
+import { TopicFile } from './topic-file.js';
 
 /** Time a stop waits for queued pushes before closing the APNs session anyway. */
 export const STOP_DRAIN_MS = 10_000;
 
 /** Time a stop waits for the APNs session to close after the last push. */
 const SENDER_CLOSE_MS = 5_000;
+
+/**
+ * Wait for another process's write lock, in ms. better-sqlite3 waits synchronously,
+ * blocking every request meanwhile, so the server waits briefly and retries later.
+ */
+const SERVER_BUSY_TIMEOUT_MS = 100;
+
+/** How often expired registrations are deleted from the file (reads skip them anyway). */
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** A running `xaps serve`. */
 export interface LocalMode {
@@ -48,7 +63,8 @@ export async function startLocalMode(
   config: ShimConfig,
   logger: Logger,
 ): Promise<LocalMode> {
-  mkdirSync(config.dataDir, { recursive: true });
+  prepareDataDir(config.dataDir, logger);
+  if (config.core.apns.caFile !== undefined) readApnsCaFile(config.core.apns.caFile);
   const releaseLock = acquireServeLock(config.dataDir);
   const cleanups: Cleanup[] = [releaseLock];
 
@@ -56,12 +72,16 @@ export async function startLocalMode(
     const storePath = join(config.dataDir, REGISTRATIONS_FILE_NAME);
     const store = new SqliteRegistrationStore(storePath, {
       maxDevicesPerUser: config.core.maxDevicesPerUser,
+      busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS,
     });
     cleanups.unshift(() => store.close());
+    const stopPurge = schedulePurge(store, logger);
+    cleanups.unshift(stopPurge);
 
     const push = await openPush(config, logger);
     if (push !== undefined) {
       cleanups.unshift(() => closeSender(push.sender, logger));
+      cleanups.unshift(scheduleExpiryCheck(push.credential, logger));
     }
 
     const context = buildShimContext({
@@ -74,6 +94,9 @@ export async function startLocalMode(
       sharedSecret: config.sharedSecret,
       pushQueueSize: config.pushQueueSize,
     });
+    const retry = new RegistrationRetry({ store, logger });
+    context.registrationRetry = retry;
+    cleanups.unshift(() => retry.close());
     const server = createShimServer(context);
     const address = await listen(server, config);
     logger.info('xaps serve started', {
@@ -92,6 +115,24 @@ export async function startLocalMode(
 }
 
 type Cleanup = () => Promise<void> | void;
+
+/** Deletes expired registrations now and every hour; returns the function that stops it. */
+function schedulePurge(store: SqliteRegistrationStore, logger: Logger): () => void {
+  const purge = () => {
+    store
+      .purgeExpired()
+      .then((purged) => {
+        if (purged > 0) logger.info('expired registrations deleted', { purged });
+      })
+      .catch((error: unknown) => {
+        logger.error('deleting expired registrations failed', { error });
+      });
+  };
+  purge();
+  const timer = setInterval(purge, PURGE_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 /** Loads the configured credential and creates its APNs sender; undefined without one. */
 async function openPush(config: ShimConfig, logger: Logger) {
@@ -123,8 +164,8 @@ async function stopLocalMode(
   await closeServer(server);
   const unfinished = await context.queue.close(STOP_DRAIN_MS);
   if (unfinished > 0) {
-    logger.error('stopping with pushes unfinished', {
-      unfinished,
+    logger.error('pushes dropped at stop', {
+      dropped: unfinished,
       waitedMs: STOP_DRAIN_MS,
     });
   }
@@ -136,15 +177,14 @@ async function loadCredential(
   config: ShimConfig,
   logger: Logger,
 ): Promise<LoadedCertificate | undefined> {
-  if (config.credentialFiles === undefined) {
-    logger.warn(
-      'no APNs credential configured: set XAPS_APNS_CERT and XAPS_APNS_KEY, or XAPS_APNS_P12; ' +
-        '/register responds 503 until then (Dovecot shows devices the topic "(null)")',
-    );
+  // Files named in the environment win over those `xaps credential import` left.
+  const files = config.credentialFiles ?? importedCredentialFiles(config.dataDir);
+  if (files === undefined) {
+    logger.warn(noCredentialWarning(new TopicFile(config.dataDir).get()));
     return undefined;
   }
 
-  const certificate = await loadConfiguredCredential(config.credentialFiles);
+  const certificate = await loadConfiguredCredential(files);
   logger.info('APNs credential loaded', {
     topic: certificate.topic,
     notAfter: certificate.notAfter.toISOString(),

@@ -1,4 +1,5 @@
 import type { PushLogger } from '../shared/push/types.js';
+import { DropLog } from './drop-log.js';
 
 /** One queued push; `user` is only for log lines. */
 export interface PushJob {
@@ -12,7 +13,7 @@ export interface PushQueueOptions {
   maxPending: number;
   /** Jobs running at once; each pushes to all of one user's devices. */
   concurrency?: number;
-  /** Minimum time between two "queue full" errors, in ms; default 10 s. */
+  /** Minimum time between two "push dropped" lines, in ms; default 10 s. */
   dropLogIntervalMs?: number;
 }
 
@@ -23,12 +24,18 @@ export interface PushQueueOptions {
 export class PushQueue {
   private readonly waiting: PushJob[] = [];
   private readonly idleWaiters: (() => void)[] = [];
+  private readonly drops: DropLog;
   private running = 0;
   private closed = false;
-  private droppedSinceLog = 0;
-  private lastDropLogAt: number | undefined;
+  /** Set once close() gave up: the store and sender may be closed, so nothing starts. */
+  private abandoned = false;
 
-  constructor(private readonly options: PushQueueOptions) {}
+  constructor(private readonly options: PushQueueOptions) {
+    this.drops = new DropLog(options.logger, {
+      intervalMs: options.dropLogIntervalMs ?? 10_000,
+      maxPending: options.maxPending,
+    });
+  }
 
   /** Jobs waiting or running. */
   get size(): number {
@@ -38,7 +45,7 @@ export class PushQueue {
   /** Queues a job; returns false (and logs, rate-limited) when the queue is full or closed. */
   enqueue(job: PushJob): boolean {
     if (this.closed || this.size >= this.options.maxPending) {
-      this.noteDrop(job);
+      this.drops.note(job.user, this.closed ? 'shutting-down' : 'queue-full');
       return false;
     }
     this.waiting.push(job);
@@ -48,7 +55,9 @@ export class PushQueue {
 
   /**
    * Stops accepting jobs and waits until queued ones finish or the timeout passes.
-   * Returns the number of jobs still unfinished (0 when all finished).
+   * On timeout, waiting jobs are discarded and running ones are left to fail quietly,
+   * since the caller closes the store and sender next. Returns the number of jobs
+   * unfinished (discarded plus still running; 0 when all finished).
    */
   async close(timeoutMs: number): Promise<number> {
     this.closed = true;
@@ -62,12 +71,18 @@ export class PushQueue {
       ]);
       clearTimeout(timer);
     }
-    return this.size;
+    const unfinished = this.size;
+    if (unfinished > 0) {
+      this.abandoned = true;
+      this.waiting.length = 0;
+    }
+    this.drops.flush();
+    return unfinished;
   }
 
   private startNext(): void {
     const limit = this.options.concurrency ?? 16;
-    while (this.running < limit) {
+    while (this.running < limit && !this.abandoned) {
       const job = this.waiting.shift();
       if (job === undefined) {
         break;
@@ -81,7 +96,10 @@ export class PushQueue {
     try {
       await job.run();
     } catch (error) {
-      this.options.logger.error('push failed', { user: job.user, error });
+      // After close() gave up, failures come from the closed store or sender and
+      // are already counted in the caller's stop line.
+      const log = this.abandoned ? this.options.logger.debug : this.options.logger.error;
+      log.call(this.options.logger, 'push failed', { user: job.user, error });
     } finally {
       this.running -= 1;
       this.startNext();
@@ -91,22 +109,5 @@ export class PushQueue {
         }
       }
     }
-  }
-
-  private noteDrop(job: PushJob): void {
-    this.droppedSinceLog += 1;
-    const now = Date.now();
-    const interval = this.options.dropLogIntervalMs ?? 10_000;
-    if (this.lastDropLogAt !== undefined && now - this.lastDropLogAt < interval) {
-      return;
-    }
-    this.options.logger.error('push dropped', {
-      user: job.user,
-      reason: this.closed ? 'shutting-down' : 'queue-full',
-      dropped: this.droppedSinceLog,
-      maxPending: this.options.maxPending,
-    });
-    this.lastDropLogAt = now;
-    this.droppedSinceLog = 0;
   }
 }

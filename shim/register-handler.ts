@@ -3,6 +3,8 @@ import { XapsCommandError } from '../shared/imap/errors.js';
 import type { XapsRegistration } from '../shared/imap/types.js';
 import { validateRegistrationFields } from '../shared/imap/validate.js';
 import { tokenPrefix } from '../shared/log/logger.js';
+import { StoreBusyError } from '../shared/registrations/sqlite-store.js';
+import type { RegistrationInput } from '../shared/registrations/types.js';
 import { NO_CREDENTIAL_MESSAGE, type ShimContext } from './context.js';
 import { RequestError, readJsonObject, requireString, sendText } from './http-io.js';
 
@@ -26,22 +28,52 @@ export async function handleRegister(
     return;
   }
 
-  const ids = { user, tokenPrefix: tokenPrefix(registration.deviceToken) };
-  try {
-    const result = await ctx.store.upsert({ ...registration, user, topic });
-    ctx.logger.info('device registered', {
-      ...ids,
-      mailboxes: registration.mailboxes.length,
-      evicted: result.evicted.length,
-    });
-  } catch (error) {
-    // Sending the topic anyway keeps the IMAP session intact. The device registers again within a day.
-    ctx.logger.error('storing registration failed', { ...ids, error });
-  }
+  const input = { ...registration, user, topic };
+  await storeRegistration(ctx, input);
   sendText(res, 200, topic);
 }
 
-function validate(body: Record<string, unknown>): XapsRegistration {
+/**
+ * Stores a registration without failing the request: the response carries the topic
+ * either way, which keeps the IMAP session intact. A write that finds another
+ * process holding the lock goes to the retry queue, as do all writes while that
+ * queue is not empty, so the event loop is blocked for one short lock wait at most.
+ */
+async function storeRegistration(
+  ctx: ShimContext,
+  input: RegistrationInput,
+): Promise<void> {
+  const ids = { user: input.user, tokenPrefix: tokenPrefix(input.deviceToken) };
+  const retry = ctx.registrationRetry;
+  const now = Date.now();
+  if (retry !== undefined && retry.size > 0) {
+    retry.add(input, now);
+    ctx.logger.info('registration queued behind a held write lock', ids);
+    return;
+  }
+  try {
+    const result = await ctx.store.upsert(input, now);
+    ctx.logger.info('device registered', {
+      ...ids,
+      mailboxes: input.mailboxes.length,
+      evicted: result.evicted.length,
+    });
+  } catch (error) {
+    if (retry !== undefined && error instanceof StoreBusyError) {
+      retry.add(input, now);
+      ctx.logger.warn('registration will be retried: write lock held', {
+        ...ids,
+        reason: error.message,
+      });
+      return;
+    }
+    // The device registers again within a day.
+    ctx.logger.error('storing registration failed', { ...ids, error });
+  }
+}
+
+/** Validates a /register body; invalid fields are a 400 naming the field. */
+export function validate(body: Record<string, unknown>): XapsRegistration {
   // The plugin sends no version; it rejects aps-version 1 without mailboxes itself.
   const apsVersion = body.ApsVersion ?? (body.Mailboxes === undefined ? 1 : 2);
   try {

@@ -7,15 +7,19 @@ import {
 import { carriesSecret } from './auth.js';
 import type { ShimContext } from './context.js';
 import { handleHealth } from './health-handler.js';
-import { RequestError, sendText } from './http-io.js';
+import { clientWentAway, RequestError, sendText } from './http-io.js';
 import { handleNotify } from './notify-handler.js';
 import { handleRegister } from './register-handler.js';
 
-type Route = (
+/** Handles one request to one endpoint. */
+export type Route = (
   req: IncomingMessage,
   res: ServerResponse,
   ctx: ShimContext,
 ) => Promise<void>;
+
+/** Handlers that replace the local mode's, per endpoint (the AWS mode uses all three). */
+export type RouteOverrides = Partial<Record<'/register' | '/notify' | '/health', Route>>;
 
 const ROUTES: Record<string, { method: string; handle: Route }> = {
   '/register': { method: 'POST', handle: handleRegister },
@@ -27,14 +31,29 @@ const ROUTES: Record<string, { method: string; handle: Route }> = {
  * Creates the HTTP server that speaks the API of Dovecot's xaps plugin (2.3 and
  * the 2.4 fork): POST /register, POST /notify, plus GET /health. Not yet listening.
  */
-export function createShimServer(ctx: ShimContext): Server {
+export function createShimServer(
+  ctx: ShimContext,
+  overrides: RouteOverrides = {},
+): Server {
+  const routes = { ...ROUTES };
+  for (const [path, handle] of Object.entries(overrides)) {
+    const route = routes[path];
+    if (route !== undefined && handle !== undefined) {
+      routes[path] = { method: route.method, handle };
+    }
+  }
   const server = createServer((req, res) => {
-    void dispatch(req, res, ctx);
+    void dispatch(req, res, ctx, routes);
   });
   return server;
 }
 
-async function dispatch(req: IncomingMessage, res: ServerResponse, ctx: ShimContext) {
+async function dispatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: ShimContext,
+  routes: typeof ROUTES,
+) {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   try {
     if (ctx.sharedSecret !== undefined && !carriesSecret(req, ctx.sharedSecret)) {
@@ -49,7 +68,7 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, ctx: ShimCont
       );
     }
 
-    const route = ROUTES[path];
+    const route = routes[path];
     if (route === undefined) {
       throw new RequestError(404, `no such endpoint: ${path}`);
     }
@@ -70,6 +89,14 @@ function sendErrorResponse(
   path: string,
   error: unknown,
 ): void {
+  if (clientWentAway(req, res)) {
+    // Plugin timeouts and slow clients close the connection, so no response can be sent.
+    ctx.logger.info('request aborted by the client', {
+      path,
+      reason: error instanceof Error ? error.message : String(error),
+    });
+    return;
+  }
   if (res.headersSent) {
     ctx.logger.error('request failed after the response started', { path, error });
     res.destroy();

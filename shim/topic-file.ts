@@ -29,7 +29,7 @@ export class TopicFile {
       return;
     }
     const temporary = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, topic);
+    writeFileSync(temporary, topic, { mode: 0o600 });
     renameSync(temporary, this.path);
     this.cached = topic;
   }

@@ -2,12 +2,14 @@ import { createLogger, type Logger, tokenPrefix } from '../log/logger.js';
 import { classifyResponse, noResponseOutcome } from './classify.js';
 import { type CaOption, connectOptionsFor } from './connect-options.js';
 import { type ApnsEndpoint, resolveApnsOrigin } from './endpoint.js';
+import { ProviderTokens } from './provider-token.js';
 import {
   type ApnsPriority,
   buildPushRequest,
   DEFAULT_EXPIRATION_SECONDS,
   type HttpPushRequest,
   type PushRequestOptions,
+  withProviderToken,
 } from './request.js';
 import { SessionManager } from './sessions.js';
 import { type Attempt, sendAttempt } from './stream.js';
@@ -27,7 +29,7 @@ export interface ApnsClientOptions {
   priority?: ApnsPriority;
   /** Milliseconds to wait for each attempt's response; default 10000. */
   requestTimeoutMs?: number;
-  /** Clock in epoch ms, for apns-expiration. */
+  /** Clock in epoch ms, for apns-expiration and the provider token's iat and age. */
   now?: () => number;
   logger?: Logger;
 }
@@ -37,6 +39,8 @@ export interface ApnsClientOptions {
  * Every response, timeout or connection failure becomes a PushOutcome; push() rejects
  * only after close(). A push refused unprocessed (GOAWAY, REFUSED_STREAM or its session
  * closing before a response) is sent once more, on a new session when the old one is gone.
+ * With a token credential every request carries the client's provider token, and a push
+ * rejected with 403 ExpiredProviderToken is sent once more with a new token.
  */
 export class ApnsClient implements PushSender {
   readonly #sessions: SessionManager;
@@ -44,6 +48,7 @@ export class ApnsClient implements PushSender {
   readonly #timeoutMs: number;
   readonly #now: () => number;
   readonly #logger: Logger;
+  readonly #tokens: ProviderTokens | undefined;
   #closed = false;
 
   constructor(options: ApnsClientOptions) {
@@ -56,6 +61,10 @@ export class ApnsClient implements PushSender {
     this.#requestOptions = { expirationSeconds, priority };
     this.#timeoutMs = timeoutMs;
     this.#now = options.now ?? Date.now;
+    this.#tokens =
+      options.credential.kind === 'token'
+        ? new ProviderTokens(options.credential, this.#now, this.#logger)
+        : undefined;
     this.#sessions = new SessionManager(
       resolveApnsOrigin(options.endpoint),
       connectOptionsFor(options.credential, options.ca),
@@ -66,6 +75,11 @@ export class ApnsClient implements PushSender {
   /** Number of HTTP/2 sessions opened so far; 0 until the first push. */
   get sessionsOpened(): number {
     return this.#sessions.sessionsOpened;
+  }
+
+  /** Number of provider tokens (JWTs) signed so far; 0 with a certificate credential. */
+  get providerTokensSigned(): number {
+    return this.#tokens?.signed ?? 0;
   }
 
   /** True while a connected session is ready to take new pushes. */
@@ -80,22 +94,22 @@ export class ApnsClient implements PushSender {
     const built = buildPushRequest(request, this.#requestOptions, this.#now());
     if (!built.ok) return { kind: 'other', reason: built.reason };
 
-    const first = await this.#attempt(built.request);
-    if (first.kind !== 'refused') return outcomeOf(first);
-    if (this.#closed) {
-      // A retry now would open a session that nothing closes.
-      return noResponseOutcome(`ClientClosed: not sent again after ${first.reason}`);
+    const first = await this.#send(built.request, request.deviceToken);
+    if (!isExpiredProviderToken(first.outcome) || first.jwt === undefined) {
+      warnOnTokenUpdates(first.outcome, this.#logger);
+      return first.outcome;
     }
-
-    // One line per push at debug: a GOAWAY can refuse hundreds of streams at once, and
-    // the session retirement is already logged at info.
-    this.#logger.debug('Retrying refused APNs push', {
+    // One retry at most: a second ExpiredProviderToken goes back to the caller as
+    // credential-rejected.
+    if (this.#tokens?.renewAfterExpired(first.jwt) !== true || this.#closed) {
+      return first.outcome;
+    }
+    this.#logger.info('Retrying APNs push with a new provider token', {
       deviceToken: tokenPrefix(request.deviceToken),
-      reason: first.reason,
     });
-    const second = await this.#attempt(built.request);
-    if (second.kind !== 'refused') return outcomeOf(second);
-    return noResponseOutcome(`StreamRefused: refused twice, last ${second.reason}`);
+    const second = await this.#send(built.request, request.deviceToken);
+    warnOnTokenUpdates(second.outcome, this.#logger);
+    return second.outcome;
   }
 
   /** Closes every session once its open streams finish; push() rejects afterwards. */
@@ -104,15 +118,66 @@ export class ApnsClient implements PushSender {
     await this.#sessions.closeAll();
   }
 
-  async #attempt(request: HttpPushRequest): Promise<Attempt> {
+  /** Sends one push, and once more when APNs refused it unprocessed. */
+  async #send(request: HttpPushRequest, deviceToken: string): Promise<Sent> {
+    const first = await this.#attempt(request);
+    if (first.attempt.kind !== 'refused') return sent(first.attempt, first.jwt);
+    if (this.#closed) {
+      // A retry now would open a session that nothing closes.
+      const reason = `ClientClosed: not sent again after ${first.attempt.reason}`;
+      return { outcome: noResponseOutcome(reason), jwt: first.jwt };
+    }
+
+    // One line per push at debug: a GOAWAY can refuse hundreds of streams at once, and
+    // the session retirement is already logged at info.
+    this.#logger.debug('Retrying refused APNs push', {
+      deviceToken: tokenPrefix(deviceToken),
+      reason: first.attempt.reason,
+    });
+    const second = await this.#attempt(request);
+    if (second.attempt.kind !== 'refused') return sent(second.attempt, second.jwt);
+    const reason = `StreamRefused: refused twice, last ${second.attempt.reason}`;
+    return { outcome: noResponseOutcome(reason), jwt: second.jwt };
+  }
+
+  async #attempt(
+    request: HttpPushRequest,
+  ): Promise<{ attempt: Attempt; jwt: string | undefined }> {
+    const jwt = this.#tokens?.current();
+    const authorized = jwt === undefined ? request : withProviderToken(request, jwt);
     const entry = this.#sessions.acquire();
-    const attempt = await sendAttempt(entry, request, this.#timeoutMs);
+    const attempt = await sendAttempt(entry, authorized, this.#timeoutMs);
     if (attempt.kind === 'failed' && attempt.timedOut) {
       // A connection that stopped responding (NAT timeout, frozen Lambda) must not
       // swallow every later push as well.
       void this.#sessions.drain(entry, 'request timed out');
     }
-    return attempt;
+    return { attempt, jwt };
+  }
+}
+
+/** The outcome of a push and the provider token it was last sent with, if any. */
+interface Sent {
+  outcome: PushOutcome;
+  jwt: string | undefined;
+}
+
+function sent(attempt: Exclude<Attempt, { kind: 'refused' }>, jwt?: string): Sent {
+  return { outcome: outcomeOf(attempt), jwt };
+}
+
+function isExpiredProviderToken(outcome: PushOutcome): boolean {
+  return (
+    outcome.kind === 'credential-rejected' && outcome.reason === 'ExpiredProviderToken'
+  );
+}
+
+/** Logs 429 TooManyProviderTokenUpdates: the token stays, the caller backs off. */
+function warnOnTokenUpdates(outcome: PushOutcome, logger: Logger): void {
+  if (outcome.kind === 'retryable' && outcome.reason === 'TooManyProviderTokenUpdates') {
+    logger.warn('APNs rejected a provider token update as too frequent; keeping it', {
+      status: outcome.status,
+    });
   }
 }
 

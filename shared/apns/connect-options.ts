@@ -7,9 +7,8 @@ export type CaOption = string | Buffer | Array<string | Buffer>;
 
 /**
  * Builds the TLS options of an APNs session for `credential`. A certificate credential
- * authenticates in the TLS handshake. A provider-token credential, once added to
- * ApnsCredential, would connect without a client certificate and send its JWT in an
- * authorization header on each request instead.
+ * authenticates in the TLS handshake. A provider-token credential connects without a
+ * client certificate and sends its JWT in an authorization header on each request.
  */
 export function connectOptionsFor(
   credential: ApnsCredential,
@@ -22,8 +21,10 @@ export function connectOptionsFor(
     case 'certificate':
       checkCertificatePair(credential.certPem, credential.keyPem);
       return { ...options, cert: credential.certPem, key: credential.keyPem };
+    case 'token':
+      return options;
     default:
-      return unsupportedCredential(credential.kind);
+      return unsupportedCredential(credential);
   }
 }
 
@@ -40,6 +41,7 @@ function checkCertificatePair(certPem: string, keyPem: string): void {
   }
 }
 
-function unsupportedCredential(kind: never): never {
+function unsupportedCredential(credential: never): never {
+  const kind = (credential as { kind?: unknown }).kind;
   throw new Error(`APNs credential kind '${String(kind)}' is not supported`);
 }

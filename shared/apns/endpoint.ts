@@ -4,12 +4,14 @@ import { APNS_PRODUCTION, APNS_SANDBOX } from './types.js';
 export type ApnsEndpoint = 'production' | 'sandbox' | (string & Record<never, never>);
 
 /**
- * Resolves an endpoint setting to the origin to connect to. A custom value must be an
- * https:// URL with no path, query or credentials, e.g. a loopback test server.
+ * Resolves an endpoint setting to the origin to connect to: `production` or `sandbox`
+ * in any letter case, or an https:// URL with no path, query or credentials, e.g. a
+ * loopback test server.
  */
 export function resolveApnsOrigin(endpoint: ApnsEndpoint): string {
-  if (endpoint === 'production') return APNS_PRODUCTION;
-  if (endpoint === 'sandbox') return APNS_SANDBOX;
+  const name = endpoint.toLowerCase();
+  if (name === 'production') return APNS_PRODUCTION;
+  if (name === 'sandbox') return APNS_SANDBOX;
 
   let url: URL;
   try {

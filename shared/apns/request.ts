@@ -75,3 +75,11 @@ function invalidField(push: PushRequest): string | undefined {
   }
   return undefined;
 }
+
+/** Returns a copy of `request` that carries `jwt` as its provider token. */
+export function withProviderToken(
+  request: HttpPushRequest,
+  jwt: string,
+): HttpPushRequest {
+  return { ...request, headers: { ...request.headers, authorization: `bearer ${jwt}` } };
+}

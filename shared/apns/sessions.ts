@@ -76,6 +76,9 @@ export class SessionManager {
 
     return new Promise((resolve) => {
       session.once('close', () => resolve());
+      // The session is unref'd while idle; without ref() the process could exit
+      // before 'close' fires and leave this promise unsettled.
+      session.ref();
       if (entry.connected) session.close();
       else session.destroy();
     });

@@ -9,7 +9,21 @@ export interface CertificateCredential {
   keyPem: string;
 }
 
-export type ApnsCredential = CertificateCredential;
+/**
+ * A provider token key (.p8, ES256): the client connects without a client certificate
+ * and sends a JWT signed with this key in the authorization header of every request.
+ */
+export interface TokenCredential {
+  kind: 'token';
+  /** The .p8 file's PKCS#8 PEM: a P-256 EC private key. */
+  keyPem: string;
+  /** The 10-character Key ID, sent as the JWT header's kid. */
+  keyId: string;
+  /** The 10-character Team ID, sent as the JWT claim iss. */
+  teamId: string;
+}
+
+export type ApnsCredential = CertificateCredential | TokenCredential;
 
 /** One mail push: the payload is always {"aps":{"account-id":accountId}}. */
 export interface PushRequest {

@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_DEVICES_PER_USER } from '../registrations/types.js';
+import { createUserMapping } from '../users/user-mapping.js';
 import { type ApnsSettings, readApnsSettings } from './apns-settings.js';
-import { type Env, readBoolean, readInteger, readString } from './env.js';
+import { ConfigError, type Env, readBoolean, readInteger, readString } from './env.js';
 
 /** Switches of the mapping from IMAP usernames and recipient addresses to stored usernames. */
 export interface UserMappingSettings {
@@ -41,6 +42,23 @@ function readUserMappingSettings(env: Env): UserMappingSettings {
   const aliasFile = readString(env, 'XAPS_USER_ALIAS_FILE');
   if (aliasFile !== undefined) {
     settings.aliasFile = aliasFile;
+    checkAliasFile(settings);
   }
   return settings;
+}
+
+/**
+ * Reads the alias file at start-up, so an unreadable or invalid file stops the
+ * command before anything else happens, with a message naming the variable.
+ */
+function checkAliasFile(settings: UserMappingSettings): void {
+  try {
+    createUserMapping(settings);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(
+      'XAPS_USER_ALIAS_FILE',
+      `XAPS_USER_ALIAS_FILE: ${reason} (fix the file, or unset XAPS_USER_ALIAS_FILE)`,
+    );
+  }
 }

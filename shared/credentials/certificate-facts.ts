@@ -2,6 +2,7 @@ import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import type { CertificateCredential } from '../apns/types.js';
 import { CredentialError } from './errors.js';
+import { topicSyntaxProblem } from './validate.js';
 
 /** Subject UID attribute (RFC 4519 "uid"): APNs takes the push topic from it. */
 export const SUBJECT_UID_OID = '0.9.2342.19200300.100.1.1';
@@ -110,7 +111,12 @@ export function environmentOf(
   return 'unknown';
 }
 
-function readPrivateKey(keyPem: string, origin: string, passphrase?: string): KeyObject {
+/** Reads the first PEM private key of `keyPem`; throws CredentialError naming `origin`. */
+export function readPrivateKey(
+  keyPem: string,
+  origin: string,
+  passphrase?: string,
+): KeyObject {
   const keyBlock = pemBlocks(keyPem, isPrivateKeyLabel)[0];
   if (keyBlock === undefined) {
     throw new CredentialError(
@@ -154,7 +160,8 @@ function keyReadError(error: unknown, origin: string, encrypted: boolean): Error
   );
 }
 
-function parseLeaf(leafPem: string, origin: string): forge.pki.Certificate {
+/** Parses a PEM certificate with node-forge; throws CredentialError naming `origin`. */
+export function parseLeaf(leafPem: string, origin: string): forge.pki.Certificate {
   try {
     return forge.pki.certificateFromPem(leafPem);
   } catch (error) {
@@ -167,7 +174,11 @@ function parseLeaf(leafPem: string, origin: string): forge.pki.Certificate {
   }
 }
 
-function subjectUid(certificate: forge.pki.Certificate, origin: string): string {
+/**
+ * Returns the subject UID (the topic); throws CredentialError 'no-topic' when absent
+ * and 'topic-invalid' when it contains a space or control character.
+ */
+export function subjectUid(certificate: forge.pki.Certificate, origin: string): string {
   const field = certificate.subject.getField({ type: SUBJECT_UID_OID });
   const value: unknown = field?.value;
   if (typeof value !== 'string' || value === '') {
@@ -176,6 +187,10 @@ function subjectUid(certificate: forge.pki.Certificate, origin: string): string 
       `the certificate in ${origin} has no subject UID (OID ${SUBJECT_UID_OID}), ` +
         'which APNs reads the push topic from: supply an Apple push certificate',
     );
+  }
+  const problem = topicSyntaxProblem(value, `the certificate in ${origin}`);
+  if (problem !== undefined) {
+    throw new CredentialError('topic-invalid', problem.message);
   }
   return value;
 }

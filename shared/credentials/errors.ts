@@ -7,7 +7,9 @@ export type CredentialErrorCode =
   | 'wrong-passphrase'
   | 'passphrase-required'
   | 'unsupported-certificate'
+  | 'unsupported-key'
   | 'no-topic'
+  | 'topic-invalid'
   | 'key-mismatch';
 
 /**

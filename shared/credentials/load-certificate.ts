@@ -53,7 +53,8 @@ export async function loadCertificate(
   );
 }
 
-async function readSourceFile(path: string, fileKind: string): Promise<Buffer> {
+/** Reads a credential file; throws CredentialError 'file-missing' or 'file-unreadable'. */
+export async function readSourceFile(path: string, fileKind: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {

@@ -69,6 +69,18 @@ export interface CredentialConfig {
   /** Secrets Manager version id the facts were read from. */
   secretVersionId: string;
   updatedAt: string;
+  /** Set while APNs refuses this credential itself: pushes stop until it is cleared. */
+  block?: CredentialBlock;
+}
+
+/** Why pushes stopped: APNs refused the credential of one secret version. */
+export interface CredentialBlock {
+  /** The APNs reason, such as BadCertificate or InvalidProviderToken. */
+  reason: string;
+  /** ISO 8601 time the block was set. */
+  at: string;
+  /** The secret version APNs refused. */
+  versionId: string;
 }
 
 /** Primary key of the credential config item in the registrations table. */

@@ -1,8 +1,8 @@
 import { tokenPrefix } from '../log/logger.js';
 import type { Registration } from '../registrations/types.js';
+import { pushToDevice } from './claims.js';
 import { wantsMailbox } from './mailbox-match.js';
 import { type DeviceResult, guardClass, handleOutcome } from './outcomes.js';
-import { pushWithRetry } from './retry.js';
 import { DropTally, type NewMail, type PushDeps, type PushSummary } from './types.js';
 
 /**
@@ -23,21 +23,18 @@ export async function pushNewMail(mail: NewMail, deps: PushDeps): Promise<PushSu
   }
 
   const targets = selectTargets(mail, registrations, deps, tally);
-  const results = await Promise.all(
-    targets.map(async (registration): Promise<DeviceResult> => {
-      const outcome = await pushWithRetry(
-        deps.sender,
-        {
-          deviceToken: registration.deviceToken,
-          topic: deps.currentTopic,
-          accountId: registration.accountId,
-        },
-        deps.logger,
-        deps.retryDelaysMs,
-      );
-      return { registration, outcome };
-    }),
+  const attempts = await Promise.all(
+    targets.map((registration) => pushToDevice(mail, registration, deps)),
   );
+  const results: DeviceResult[] = [];
+  let deduplicated = 0;
+  for (const attempt of attempts) {
+    if (attempt.kind === 'duplicate') {
+      deduplicated += 1;
+    } else {
+      results.push(attempt.result);
+    }
+  }
 
   const recordedAt = deps.now?.() ?? Date.now();
   for (const result of results) {
@@ -54,7 +51,11 @@ export async function pushNewMail(mail: NewMail, deps: PushDeps): Promise<PushSu
       removed += 1;
     }
   }
-  return { sent, dropped: tally.toList(), removed };
+  const summary: PushSummary = { sent, dropped: tally.toList(), removed };
+  if (deps.claims !== undefined) {
+    summary.deduplicated = deduplicated;
+  }
+  return summary;
 }
 
 /** Keeps the registrations that asked for the mailbox under the current topic. */

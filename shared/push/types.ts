@@ -2,11 +2,14 @@ import type { PushSender } from '../apns/types.js';
 import type { Logger } from '../log/logger.js';
 import type { RegistrationStore } from '../registrations/types.js';
 import type { BadDeviceTokenGuard } from './bad-token-guard.js';
+import type { PushClaims } from './claims.js';
 
 /** One new message: the canonical username and the mailbox name in UTF-8. */
 export interface NewMail {
   user: string;
   mailbox: string;
+  /** Id that is the same on every delivery of the event; with `claims`, pushes it once per device. */
+  eventId?: string;
 }
 
 /** The logging methods the push path uses; a Powertools Logger fits. */
@@ -24,6 +27,8 @@ export interface PushDeps {
   retryDelaysMs?: readonly number[];
   /** Clock in epoch milliseconds; default Date.now. */
   now?: () => number;
+  /** De-duplication of redelivered events; without it every call pushes. */
+  claims?: PushClaims;
 }
 
 /** Reason a device got no push for a message. */
@@ -46,6 +51,8 @@ export interface PushSummary {
   dropped: { reason: DropReason; count: number }[];
   /** Registrations deleted because APNs reported their token dead. */
   removed: number;
+  /** Devices skipped because an earlier delivery of the event claimed them; with claims only. */
+  deduplicated?: number;
 }
 
 /** Counts drops by reason in the order they first occur. */

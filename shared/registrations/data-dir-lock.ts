@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { createOwnerOnlyFile } from './sqlite-schema.js';
 
 /** Lock file whose SQLite write lock marks the data directory as served. */
 export const SERVE_LOCK_FILE_NAME = 'serve.lock';
@@ -37,9 +38,11 @@ const heldLocks = new Set<Database.Database>();
  */
 export function acquireServeLock(dataDir: string): () => void {
   const dir = resolve(dataDir);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
 
-  const db = new Database(join(dir, SERVE_LOCK_FILE_NAME));
+  const lockFile = join(dir, SERVE_LOCK_FILE_NAME);
+  createOwnerOnlyFile(lockFile);
+  const db = new Database(lockFile);
   try {
     db.pragma('busy_timeout = 0');
     db.exec('BEGIN EXCLUSIVE');
@@ -53,7 +56,7 @@ export function acquireServeLock(dataDir: string): () => void {
 
   heldLocks.add(db);
   const pidFile = join(dir, SERVE_PID_FILE_NAME);
-  writeFileSync(pidFile, `${process.pid}\n`);
+  writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
 
   return () => {
     if (!heldLocks.delete(db)) {

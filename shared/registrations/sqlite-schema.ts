@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 /** Schema version this code writes, stored in the file's user_version pragma. */
@@ -30,16 +31,30 @@ const CREATE_SCHEMA = `
   CREATE INDEX IF NOT EXISTS registrations_by_expiry ON registrations (expires_at);
 `;
 
+/** The registrations file cannot be opened or read; the message names the fix. */
+export class RegistrationsFileError extends Error {
+  override readonly name = 'RegistrationsFileError';
+}
+
 /**
  * Opens the registrations file and prepares it for several processes at once:
  * WAL lets a CLI read while the server writes, and the busy timeout makes a
- * writer wait for the other process's lock instead of failing at once.
+ * writer wait for the other process's lock instead of failing at once. A new
+ * file is created readable by its owner only, since it contains full device tokens.
+ * SQLite gives its -wal and -shm files the same mode. Throws RegistrationsFileError
+ * for a file that cannot be opened, is damaged, or was written by newer code.
  */
 export function openRegistrationsDatabase(
   path: string,
   busyTimeoutMs: number,
 ): Database.Database {
-  const db = new Database(path);
+  createOwnerOnlyFile(path);
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    throw describeOpenError(path, error);
+  }
   try {
     db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
     db.pragma('journal_mode = WAL');
@@ -51,8 +66,39 @@ export function openRegistrationsDatabase(
     return db;
   } catch (error) {
     db.close();
-    throw error;
+    throw describeOpenError(path, error);
   }
+}
+
+/** Creates an empty file with mode 0600 unless one exists; SQLite reads it as an empty database. */
+export function createOwnerOnlyFile(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch {
+    // An existing file is kept as it is; a missing directory fails in the open that follows.
+  }
+}
+
+/** Turns an open failure into an error that names the file and the fix. */
+function describeOpenError(path: string, error: unknown): Error {
+  if (error instanceof RegistrationsFileError) {
+    return error;
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  const code = error instanceof Database.SqliteError ? error.code : undefined;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new RegistrationsFileError(
+      `registrations database '${path}' is damaged or not a SQLite file (${reason}): ` +
+        'stop xaps serve, move the file aside and start again (devices register ' +
+        'again within a day), or restore it from a backup',
+      { cause: error },
+    );
+  }
+  return new RegistrationsFileError(
+    `registrations database '${path}' could not be opened (${reason}): check ` +
+      'XAPS_DATA_DIR, and that this user may read and write the directory and file',
+    { cause: error },
+  );
 }
 
 /** Creates the schema in a new file and rejects a file written by newer code. */
@@ -75,7 +121,7 @@ function migrate(db: Database.Database, path: string): void {
 function checkSchemaVersion(db: Database.Database, path: string): number {
   const version = readSchemaVersion(db);
   if (version > SCHEMA_VERSION) {
-    throw new Error(
+    throw new RegistrationsFileError(
       `registrations database '${path}' has schema version ${version}, but this ` +
         `xaps reads only up to version ${SCHEMA_VERSION}: upgrade xaps, or point ` +
         'it at another data directory',

@@ -16,8 +16,16 @@ export const REGISTRATIONS_FILE_NAME = 'registrations.sqlite';
 export interface SqliteRegistrationStoreOptions {
   /** Registrations kept per user, evicting the least recently registered first. Default 20. */
   maxDevicesPerUser?: number;
-  /** Milliseconds to wait for another process's write lock. Default 2000. */
+  /**
+   * Milliseconds to wait for another process's write lock. Default 2000. The wait
+   * blocks the event loop, so a server passes a short one and retries instead.
+   */
   busyTimeoutMs?: number;
+}
+
+/** A write that gave up waiting for another process's write lock; worth retrying later. */
+export class StoreBusyError extends Error {
+  override readonly name = 'StoreBusyError';
 }
 
 const UPSERT = `
@@ -148,7 +156,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
       return work();
     } catch (error) {
       if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY')) {
-        throw new Error(
+        throw new StoreBusyError(
           `registrations database '${this.#path}': waiting for another process's ` +
             `write lock timed out after ${this.#busyTimeoutMs} ms: retry, and look ` +
             'for a stuck xaps process',

@@ -40,6 +40,8 @@ export interface RequestFacts {
   body: Buffer;
   /** Subject UID of the client certificate that opened the connection. */
   certificateTopic: string | undefined;
+  /** In bearer-token mode: the topics of the key that signed the request's token. */
+  tokenTopics?: readonly string[];
 }
 
 const DEVICE_PATH = /^\/3\/device\/(.*)$/;
@@ -59,7 +61,10 @@ export function checkPushRequest(facts: RequestFacts): RuleViolation | undefined
   return (
     checkMethodAndPath(facts.headers) ??
     checkRepeatedHeaders(facts.rawHeaders) ??
-    checkTopic(facts.headers['apns-topic'], facts.certificateTopic) ??
+    checkTopic(
+      facts.headers['apns-topic'],
+      facts.tokenTopics ?? [facts.certificateTopic ?? ''],
+    ) ??
     checkPushTypeAndPriority(facts.headers) ??
     checkExpiration(facts.headers['apns-expiration']) ??
     checkIds(facts.headers) ??
@@ -90,11 +95,11 @@ function checkRepeatedHeaders(rawHeaders: string[]): RuleViolation | undefined {
 
 function checkTopic(
   topic: string | string[] | undefined,
-  certificateTopic: string | undefined,
+  allowedTopics: readonly string[],
 ): RuleViolation | undefined {
   // Apple would fall back to the certificate's topic; the stand-in demands the header.
   if (topic === undefined || topic === '') return { status: 400, reason: 'MissingTopic' };
-  if (topic !== certificateTopic) return { status: 400, reason: 'BadTopic' };
+  if (!allowedTopics.includes(String(topic))) return { status: 400, reason: 'BadTopic' };
   return undefined;
 }
 

@@ -8,6 +8,7 @@ import http2, {
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { checkPushRequest, deviceTokenOf } from './apns-standin-rules.js';
+import { ProviderTokenVerifier, type StandinTokenAuth } from './apns-standin-token.js';
 import {
   certificateTopicOf,
   type ProgrammedResponse,
@@ -17,12 +18,15 @@ import {
   respond,
 } from './apns-standin-wire.js';
 
+export type { StandinTokenAuth, StandinTokenKey } from './apns-standin-token.js';
 export type { ProgrammedResponse, ReceivedPush } from './apns-standin-wire.js';
 
 /**
  * A loopback test double of Apple's APNs server: HTTP/2 over TLS on 127.0.0.1 with
  * client certificates checked against a test CA, Apple's request rules, programmable
- * responses per device token, held responses and GOAWAY. Tests only; never a default.
+ * responses per device token, held responses and GOAWAY. In bearer-token mode it
+ * checks provider tokens against configured keys instead of client certificates.
+ * Tests only; never a default.
  */
 
 export interface ApnsStandinOptions {
@@ -31,6 +35,8 @@ export interface ApnsStandinOptions {
   /** Server certificate and key for 127.0.0.1. */
   cert: string;
   key: string;
+  /** Bearer-token mode: requests authenticate with a JWT, not a client certificate. */
+  tokenAuth?: StandinTokenAuth;
 }
 
 interface SessionRecord {
@@ -55,13 +61,20 @@ export class ApnsStandin {
   readonly #program = new Map<string, ProgrammedResponse>();
   readonly #gate = new ResponseGate();
   #goawayCountdown: number | undefined;
+  readonly #tokens: ProviderTokenVerifier | undefined;
+  #clientCertificates = 0;
 
   private constructor(
     private readonly server: Http2SecureServer,
     readonly url: string,
+    tokenAuth: StandinTokenAuth | undefined,
   ) {
+    this.#tokens =
+      tokenAuth === undefined ? undefined : new ProviderTokenVerifier(tokenAuth);
     server.on('secureConnection', (socket: TLSSocket) => {
       this.#tlsConnections += 1;
+      if (Object.keys(socket.getPeerCertificate()).length > 0)
+        this.#clientCertificates += 1;
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
     });
@@ -77,14 +90,17 @@ export class ApnsStandin {
     );
   }
 
-  /** Starts a stand-in on 127.0.0.1 with a free port. */
+  /**
+   * Starts a stand-in on 127.0.0.1 with a free port. In bearer-token mode it still requests
+   * a client certificate, without requiring one, to count clients that send one.
+   */
   static async start(options: ApnsStandinOptions): Promise<ApnsStandin> {
     const server = http2.createSecureServer({
       ca: options.ca,
       cert: options.cert,
       key: options.key,
       requestCert: true,
-      rejectUnauthorized: true,
+      rejectUnauthorized: options.tokenAuth === undefined,
       minVersion: 'TLSv1.2',
     });
     await new Promise<void>((resolve, reject) => {
@@ -92,7 +108,7 @@ export class ApnsStandin {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    return new ApnsStandin(server, `https://127.0.0.1:${port}`);
+    return new ApnsStandin(server, `https://127.0.0.1:${port}`, options.tokenAuth);
   }
 
   /** Requests that got a 200 response. */
@@ -109,9 +125,24 @@ export class ApnsStandin {
     return this.#sessionCount;
   }
 
+  /** TLS connections on which the client presented a certificate. */
+  get clientCertificates(): number {
+    return this.#clientCertificates;
+  }
+
+  /** Distinct bearer tokens received in bearer-token mode, valid or not. */
+  get distinctProviderTokens(): number {
+    return this.#tokens?.distinctTokens ?? 0;
+  }
+
   /** Responds to every later push to `deviceToken` with `response` instead of 200. */
   program(deviceToken: string, response: ProgrammedResponse): void {
     this.#program.set(deviceToken.toLowerCase(), response);
+  }
+
+  /** Forgets the programmed response of `deviceToken`, so its later pushes get 200. */
+  unprogram(deviceToken: string): void {
+    this.#program.delete(deviceToken.toLowerCase());
   }
 
   /** Delays every response, already pending or later, until release(). */
@@ -226,12 +257,17 @@ export class ApnsStandin {
     const body = await readBody(stream);
     push.body = body.toString('utf8');
     const socket = stream.session?.socket as TLSSocket | undefined;
-    const violation = checkPushRequest({
-      headers: push.headers,
-      rawHeaders,
-      body,
-      certificateTopic: certificateTopicOf(socket),
-    });
+    const token = this.#tokens?.check(push.headers.authorization, push.session);
+    const violation =
+      token?.ok === false
+        ? token.violation
+        : checkPushRequest({
+            headers: push.headers,
+            rawHeaders,
+            body,
+            certificateTopic: certificateTopicOf(socket),
+            ...(token === undefined ? {} : { tokenTopics: token.key.topics }),
+          });
     const response =
       violation ?? this.#program.get(push.deviceToken?.toLowerCase() ?? '');
 

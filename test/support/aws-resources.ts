@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll } from 'vitest';
 import {
   createRegistrationTable,
@@ -10,8 +16,7 @@ import { awsClientSettings } from './aws-env.js';
 /*
  * Each test file makes its own uniquely named resources and deletes them at
  * the end, so files run in parallel against one emulator with no global reset.
- * TODO: SNS topics, SQS queues and secrets get helpers of the same shape when
- * the code that uses them arrives (their SDK clients are not installed yet).
+ * An SNS topic with a subscribed SQS queue has its helper in aws-topic-queue.ts.
  */
 
 /** A registrations table that belongs to one test file. */
@@ -77,5 +82,67 @@ export function useTestTable(label: string): () => TestTable {
       );
     }
     return table;
+  };
+}
+
+/** A Secrets Manager secret that belongs to one test file. */
+export interface TestSecret {
+  /** The secret's name, usable as SecretId. */
+  secretId: string;
+  arn: string;
+  /** Version id of the value the secret was created with (AWSCURRENT until the next put). */
+  firstVersionId: string;
+  client: SecretsManagerClient;
+  /** Stores a new AWSCURRENT version and returns its version id. */
+  putValue(secretString: string): Promise<string>;
+  /** Deletes the secret at once (no recovery window) and closes the client. */
+  dispose(): Promise<void>;
+}
+
+/** Creates a Secrets Manager client aimed at the test emulator. */
+export function createTestSecretsManagerClient(): SecretsManagerClient {
+  return new SecretsManagerClient(awsClientSettings());
+}
+
+/** Creates a secret with a unique name and a first string value. */
+export async function createTestSecret(
+  label: string,
+  secretString: string,
+): Promise<TestSecret> {
+  const client = createTestSecretsManagerClient();
+  const secretId = uniqueResourceName(label);
+  let created: { ARN?: string | undefined; VersionId?: string | undefined };
+  try {
+    created = await client.send(
+      new CreateSecretCommand({ Name: secretId, SecretString: secretString }),
+    );
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
+
+  return {
+    secretId,
+    arn: created.ARN ?? secretId,
+    firstVersionId: created.VersionId ?? '',
+    client,
+    async putValue(value) {
+      const put = await client.send(
+        new PutSecretValueCommand({ SecretId: secretId, SecretString: value }),
+      );
+      return put.VersionId ?? '';
+    },
+    async dispose() {
+      try {
+        await client.send(
+          new DeleteSecretCommand({
+            SecretId: secretId,
+            ForceDeleteWithoutRecovery: true,
+          }),
+        );
+      } finally {
+        client.destroy();
+      }
+    },
   };
 }

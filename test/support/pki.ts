@@ -4,6 +4,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
+import { type OtherTopicEntry, topicsExtension } from './pki-apple.js';
+
+export {
+  APPLE_TOPICS_EXTENSION_OID,
+  generateTokenKey,
+  type OtherTopicEntry,
+  type TestTokenKey,
+} from './pki-apple.js';
 
 /** Subject UID attribute (RFC 4519 "uid"): APNs reads the push topic from it. */
 export const SUBJECT_UID_OID = '0.9.2342.19200300.100.1.1';
@@ -36,6 +44,12 @@ export interface PushCertificateOptions {
   omitUid?: boolean;
   environment?: TestEnvironment;
   validDays?: number;
+  /** Exact validity period; overrides validDays, e.g. for an expired certificate. */
+  validity?: { notBefore: Date; notAfter: Date };
+  /** Entries of the further-topics extension, encoded as Apple's certificates do. */
+  otherTopics?: OtherTopicEntry[];
+  /** Raw DER of the further-topics extension, to test content that cannot be decoded. */
+  topicsExtensionDer?: Buffer;
 }
 
 /** Everything one test file needs: a CA, a loopback server identity and a push identity. */
@@ -109,7 +123,7 @@ export function issuePushCertificate(
   keyPem: string = generateRsaKeyPem(),
 ): PushIdentity {
   const topic = options.omitUid === true ? undefined : (options.topic ?? xserverTopic());
-  const certificate = newCertificate(keyPem, options.validDays ?? 365);
+  const certificate = newCertificate(keyPem, options.validDays ?? 365, options.validity);
   const subject: forge.pki.CertificateField[] = [
     { name: 'commonName', value: 'Apple Push Services test certificate' },
     { name: 'countryName', value: 'US' },
@@ -130,6 +144,7 @@ export function issuePushCertificate(
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
     { name: 'extKeyUsage', clientAuth: true },
     ...environmentExtensions(options.environment ?? 'production'),
+    ...topicsExtension(options),
   ]);
   certificate.sign(ca.privateKey, forge.md.sha256.create());
 
@@ -151,11 +166,16 @@ function certificateToPem(certificate: forge.pki.Certificate): string {
   return forge.pki.certificateToPem(certificate).replace(/\r\n/g, '\n');
 }
 
-function newCertificate(keyPem: string, validDays: number): forge.pki.Certificate {
+function newCertificate(
+  keyPem: string,
+  validDays: number,
+  validity?: { notBefore: Date; notAfter: Date },
+): forge.pki.Certificate {
   const certificate = forge.pki.createCertificate();
   const privateKey = forge.pki.privateKeyFromPem(keyPem);
-  const notBefore = new Date(Date.now() - 60_000);
-  const notAfter = new Date(notBefore.getTime() + validDays * 86_400_000);
+  const notBefore = validity?.notBefore ?? new Date(Date.now() - 60_000);
+  const notAfter =
+    validity?.notAfter ?? new Date(notBefore.getTime() + validDays * 86_400_000);
 
   certificate.publicKey = forge.pki.setRsaPublicKey(privateKey.n, privateKey.e);
   // A leading 01 byte keeps the DER INTEGER positive.

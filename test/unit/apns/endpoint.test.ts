@@ -11,6 +11,11 @@ describe('resolveApnsOrigin', () => {
     expect(resolveApnsOrigin('sandbox')).toBe(APNS_SANDBOX);
   });
 
+  it('ignores the letter case of names', () => {
+    expect(resolveApnsOrigin('Production')).toBe(APNS_PRODUCTION);
+    expect(resolveApnsOrigin('SANDBOX')).toBe(APNS_SANDBOX);
+  });
+
   it('accepts a loopback https origin', () => {
     expect(resolveApnsOrigin('https://127.0.0.1:8443')).toBe('https://127.0.0.1:8443');
   });
@@ -24,7 +29,6 @@ describe('resolveApnsOrigin', () => {
     ['https://127.0.0.1:8443/3/device', /origin only/],
     ['https://127.0.0.1:8443?x=1', /origin only/],
     ['https://user:pw@127.0.0.1', /origin only/],
-    ['Production', /not a URL/],
     ['', /not a URL/],
   ])('rejects %j', (endpoint, message) => {
     expect(() => resolveApnsOrigin(endpoint)).toThrow(message);

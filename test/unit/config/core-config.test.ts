@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCoreConfig } from '../../../shared/config/core-config.js';
 import { ConfigError } from '../../../shared/config/env.js';
@@ -48,6 +51,12 @@ describe('loadCoreConfig APNs settings', () => {
     expect(config.apns.endpointKind).toBe('sandbox');
   });
 
+  it('accepts Sandbox in any case', () => {
+    const config = loadCoreConfig({ XAPS_APNS_ENDPOINT: 'Sandbox' });
+
+    expect(config.apns.endpointKind).toBe('sandbox');
+  });
+
   it('accepts an https origin', () => {
     const config = loadCoreConfig({ XAPS_APNS_ENDPOINT: 'https://127.0.0.1:8443' });
 
@@ -75,18 +84,27 @@ describe('loadCoreConfig APNs settings', () => {
 });
 
 describe('loadCoreConfig other settings', () => {
-  it('reads user mapping switches', () => {
+  it('reads user mapping switches', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'xaps-aliases-'));
+    const aliasFile = join(dir, 'aliases');
+    await writeFile(aliasFile, 'postmaster: alice\n');
     const config = loadCoreConfig({
       XAPS_USER_LOWERCASE: 'no',
       XAPS_USER_FOLD_PLUS_TAG: 'false',
-      XAPS_USER_ALIAS_FILE: '/etc/xaps/aliases',
+      XAPS_USER_ALIAS_FILE: aliasFile,
     });
+    await rm(dir, { recursive: true, force: true });
 
-    expect(config.users).toEqual({
-      lowercase: false,
-      foldPlusTag: false,
-      aliasFile: '/etc/xaps/aliases',
-    });
+    expect(config.users).toEqual({ lowercase: false, foldPlusTag: false, aliasFile });
+  });
+
+  it('rejects a missing alias file', () => {
+    const aliasFile = join(tmpdir(), 'xaps-no-such-dir', 'aliases');
+
+    const error = configError(() => loadCoreConfig({ XAPS_USER_ALIAS_FILE: aliasFile }));
+
+    expect(error.variable).toBe('XAPS_USER_ALIAS_FILE');
+    expect(error.message).toContain(aliasFile);
   });
 
   it('rejects an unclear switch', () => {

@@ -198,4 +198,29 @@ describe('loadCertificate PEM errors', () => {
     expect(error.message).toContain('0.9.2342.19200300.100.1.1');
     expect(error.message).toContain(files.certPath);
   });
+
+  it('rejects a topic with CR LF', async () => {
+    const topic = 'com.apple.mail.XServer.abc\r\nA1 OK injected';
+    const injected = issuePushCertificate(ca, { topic }, identity.keyPem);
+    const files = await writePemFiles(dir.path, injected, 'crlf-topic');
+
+    const error = await loadError({ format: 'pem', ...files });
+
+    expect(error.code).toBe('topic-invalid');
+    expect(error.message).toContain('\\r\\n');
+    expect(error.message).toContain(files.certPath);
+  });
+
+  it('rejects a topic with a space', async () => {
+    const spaced = issuePushCertificate(
+      ca,
+      { topic: 'com.apple.mail.a b' },
+      identity.keyPem,
+    );
+    const files = await writePemFiles(dir.path, spaced, 'spaced-topic');
+
+    const error = await loadError({ format: 'pem', ...files });
+
+    expect(error.code).toBe('topic-invalid');
+  });
 });

@@ -32,6 +32,15 @@ describe('credentialWarnings', () => {
     expect(warning).toContain('51 bytes');
   });
 
+  it('warns about a non-mail topic', () => {
+    const topic = 'com.example.app.voip.long-enough-for-the-dovecot-limit';
+
+    const [warning] = credentialWarnings(certificate({ topic }), production, NOW);
+
+    expect(warning).toContain('com.apple.mail.');
+    expect(warning).toContain('com.apple.mobilemail.push.');
+  });
+
   it('warns about environment mismatch', () => {
     const [warning] = credentialWarnings(
       certificate({ environment: 'sandbox' }),

@@ -1,4 +1,9 @@
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ApnsClient } from '../../../shared/apns/client.js';
+import { createLogger } from '../../../shared/log/logger.js';
+import { MonitoredSender } from '../../../shim/monitored-sender.js';
+import { createTestPki } from '../../support/pki.js';
 import { overrideStore, type RunningShim, startShim, TOPIC } from './harness.js';
 import { sendOnce } from './raw-http.js';
 
@@ -17,6 +22,21 @@ afterEach(async () => {
     await shim.cleanup();
   }
 });
+
+/** Returns a loopback port that nothing listens on, so connects are refused. */
+async function refusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
+function silentLogger() {
+  const logger = createLogger('xaps-test');
+  logger.setLogLevel('SILENT');
+  return logger;
+}
 
 async function health(shim: RunningShim) {
   const response = await sendOnce(
@@ -82,6 +102,30 @@ describe('GET /health', () => {
 
     expect(status).toBe(503);
     expect(report.store).toEqual({ state: 'error', error: 'database locked' });
+  });
+
+  it('returns 503 while APNs is unreachable', async () => {
+    const shim = await start();
+    const pki = createTestPki();
+    const client = new ApnsClient({
+      credential: { kind: 'certificate', ...pki.client },
+      endpoint: `https://127.0.0.1:${await refusedPort()}`,
+      ca: pki.ca.certPem,
+      logger: silentLogger(),
+    });
+    const sender = new MonitoredSender(client);
+    shim.context.apnsStatus = () => sender.status();
+    const request = { deviceToken: 'ab'.repeat(32), topic: TOPIC, accountId: 'acc' };
+    for (let i = 0; i < 3; i += 1) {
+      await sender.push(request);
+    }
+    await sender.close();
+
+    const { status, report } = await health(shim);
+
+    expect(status).toBe(503);
+    expect(report.apns).toMatchObject({ healthy: false });
+    expect(JSON.stringify(report.apns)).toContain('ECONNREFUSED');
   });
 
   it('returns 405 for POST', async () => {

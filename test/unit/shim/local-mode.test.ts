@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -7,6 +7,7 @@ import { createLogger } from '../../../shared/log/logger.js';
 import { ServeLockError } from '../../../shared/registrations/data-dir-lock.js';
 import { loadShimConfig, type ShimConfig } from '../../../shim/config.js';
 import { startLocalMode } from '../../../shim/local-mode.js';
+import { TOPIC } from './harness.js';
 
 let dataDir: string;
 
@@ -84,5 +85,58 @@ describe('startLocalMode', () => {
     await mode.stop();
 
     await expect(readFile(join(dataDir, 'topic'), 'utf8')).rejects.toThrow('ENOENT');
+  });
+
+  it('says /register answers the known topic', async () => {
+    await writeFile(join(dataDir, 'topic'), TOPIC);
+    const { logger, warn } = quietLogger();
+
+    const mode = await startLocalMode(config(), logger);
+    await mode.stop();
+
+    const message = String(warn.mock.calls[0]?.[0]);
+    expect(message).toContain(TOPIC);
+    expect(message).not.toContain('503');
+  });
+
+  it('creates owner-only data files', async () => {
+    const fresh = join(dataDir, 'fresh');
+
+    const mode = await startLocalMode(
+      { ...config(), dataDir: fresh },
+      quietLogger().logger,
+    );
+    await mode.stop();
+
+    expect((await stat(fresh)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(fresh, 'registrations.sqlite'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(fresh, 'serve.lock'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('warns about an open data dir', async () => {
+    await chmod(dataDir, 0o755);
+    const { logger, warn } = quietLogger();
+
+    const mode = await startLocalMode(config(), logger);
+    await mode.stop();
+
+    const messages = warn.mock.calls.map((call) => String(call[0]));
+    expect(messages.some((message) => message.includes('chmod 700'))).toBe(true);
+  });
+
+  it('checks XAPS_APNS_CA without credential', async () => {
+    const loaded = config();
+    const caFile = join(dataDir, 'missing-ca.pem');
+    const withCa = {
+      ...loaded,
+      core: { ...loaded.core, apns: { ...loaded.core.apns, caFile } },
+    };
+
+    const error = await startLocalMode(withCa, quietLogger().logger).catch(
+      (e: unknown) => e,
+    );
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe('XAPS_APNS_CA');
   });
 });

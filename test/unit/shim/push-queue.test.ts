@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PushQueue } from '../../../shim/push-queue.js';
 import { RecordingLogger } from '../push/doubles.js';
 import { waitUntil } from './harness.js';
@@ -22,6 +22,10 @@ function heldJob() {
     started: () => started,
   };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('PushQueue', () => {
   it('drops jobs beyond the bound', () => {
@@ -110,5 +114,79 @@ describe('PushQueue', () => {
     expect(logger.matching({ user: 'alice' }).map((entry) => entry.message)).toEqual([
       'push failed',
     ]);
+  });
+  it('reports every dropped push', async () => {
+    vi.useFakeTimers();
+    const logger = new RecordingLogger();
+    const queue = new PushQueue({ logger, maxPending: 1, dropLogIntervalMs: 1000 });
+    const first = heldJob();
+    queue.enqueue(first.job);
+
+    for (let i = 0; i < 5; i += 1) {
+      queue.enqueue(heldJob().job);
+    }
+    await vi.advanceTimersByTimeAsync(5000);
+
+    const lines = logger.matching({ reason: 'queue-full' });
+    const reported = lines.reduce((sum, entry) => sum + Number(entry.fields.dropped), 0);
+    expect(reported).toBe(5);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]?.fields.user).toBe('alice');
+    first.release();
+  });
+
+  it('flushes drop count on close', async () => {
+    const logger = new RecordingLogger();
+    const queue = new PushQueue({ logger, maxPending: 1, dropLogIntervalMs: 60_000 });
+    const first = heldJob();
+    queue.enqueue(first.job);
+    queue.enqueue(heldJob().job);
+    queue.enqueue(heldJob().job);
+    queue.enqueue(heldJob().job);
+
+    first.release();
+    await queue.close(1000);
+
+    const counts = logger.matching({ reason: 'queue-full' }).map((e) => e.fields.dropped);
+    expect(counts).toEqual([1, 2]);
+  });
+
+  it('starts no job after close gave up', async () => {
+    const queue = new PushQueue({
+      logger: new RecordingLogger(),
+      maxPending: 10,
+      concurrency: 1,
+    });
+    const first = heldJob();
+    const second = heldJob();
+    queue.enqueue(first.job);
+    queue.enqueue(second.job);
+
+    expect(await queue.close(10)).toBe(2);
+    first.release();
+    await waitUntil(() => second.started() || queue.size === 0);
+
+    expect(second.started()).toBe(false);
+    second.release();
+  });
+
+  it('logs abandoned job failures at debug', async () => {
+    const logger = new RecordingLogger();
+    const queue = new PushQueue({ logger, maxPending: 10 });
+    let fail: (error: Error) => void = () => {};
+    queue.enqueue({
+      user: 'alice',
+      run: () =>
+        new Promise((_resolve, reject) => {
+          fail = reject;
+        }),
+    });
+
+    await queue.close(10);
+    fail(new Error('The database connection is not open'));
+    await waitUntil(() => queue.size === 0);
+
+    expect(logger.entries.filter((entry) => entry.level === 'error')).toEqual([]);
+    expect(logger.matching({ user: 'alice' })[0]?.level).toBe('debug');
   });
 });

@@ -76,6 +76,21 @@ describe('loadShimConfig', () => {
     expect(error.message).not.toContain("'secret'");
   });
 
+  it('ignores a blank passphrase', () => {
+    const config = loadShimConfig({ XAPS_APNS_P12_PASSPHRASE: '   ' });
+
+    expect(config.credentialFiles).toBeUndefined();
+  });
+
+  it('keeps spaces in a passphrase', () => {
+    const config = loadShimConfig({
+      XAPS_APNS_P12: '/etc/xaps/push.p12',
+      XAPS_APNS_P12_PASSPHRASE: ' pass ',
+    });
+
+    expect(config.credentialFiles).toMatchObject({ passphrase: ' pass ' });
+  });
+
   it('reads a PKCS#12 credential', () => {
     const config = loadShimConfig({
       XAPS_APNS_P12: '/etc/xaps/push.p12',

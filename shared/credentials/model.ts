@@ -1,0 +1,112 @@
+import type { ApnsCredential } from '../apns/types.js';
+import type { CertificateEnvironment } from './certificate-facts.js';
+import type { CertificateSource } from './load-certificate.js';
+import type { StoredCredential, StoredCredentialKind } from './stored-credential.js';
+
+/**
+ * The credential model shared by every credential kind: where a credential comes from,
+ * what inspecting it reports, and how a stored credential becomes an APNs client
+ * credential. The three kinds are an XServer certificate (topic com.apple.mail.*), a
+ * developer certificate (any other topic, PEM pair or PKCS#12) and a provider token key.
+ */
+
+/** A provider token key: Apple's .p8 file plus the identifiers the JWT carries. */
+export interface TokenKeySource {
+  format: 'p8';
+  keyPath: string;
+  /** The 10-character Key ID; read from an AuthKey_<KEYID>.p8 file name when omitted. */
+  keyId?: string;
+  /** The 10-character Team ID of the Apple developer account that owns the key. */
+  teamId?: string;
+  /** The apns-topic to push with; a token key does not name one itself. */
+  topic?: string;
+}
+
+/** Any credential on disk: a PEM pair, a PKCS#12 file or a .p8 token key. */
+export type CredentialSource = CertificateSource | TokenKeySource;
+
+export type ProblemSeverity = 'error' | 'warning';
+
+/** Problem codes: the load failures of CredentialError plus the checks of validate.ts. */
+export type CredentialProblemCode =
+  | 'file-missing'
+  | 'file-unreadable'
+  | 'not-pem'
+  | 'not-pkcs12'
+  | 'wrong-passphrase'
+  | 'passphrase-required'
+  | 'unsupported-certificate'
+  | 'unsupported-key'
+  | 'no-topic'
+  | 'topic-invalid'
+  | 'key-mismatch'
+  | 'not-yet-valid'
+  | 'expired'
+  | 'expires-soon'
+  | 'topic-not-mail'
+  | 'topic-too-short'
+  | 'environment-unknown'
+  | 'other-topics-undecodable'
+  | 'key-not-p256'
+  | 'key-id-invalid'
+  | 'team-id-invalid'
+  | 'topic-missing';
+
+/** One finding about a credential; the message names the file and what to do. */
+export interface CredentialProblem {
+  severity: ProblemSeverity;
+  code: CredentialProblemCode;
+  message: string;
+}
+
+/** A topic from Apple's further-topics extension and the usages listed for it. */
+export interface OtherTopic {
+  topic: string;
+  /** Usage strings such as "app", "voip" or "complication", as the certificate lists them. */
+  usages: string[];
+}
+
+/**
+ * What inspectCredential() found. Fields it could not read are null, and `problems`
+ * explains why. The report never contains key material or a passphrase.
+ */
+export interface CredentialReport {
+  /** The files read, in the order given. */
+  files: string[];
+  kind: StoredCredentialKind | null;
+  topic: string | null;
+  /** Topics of the further-topics extension other than `topic`. */
+  otherTopics: OtherTopic[];
+  /** Expiry of a certificate; null for a token key, which does not expire. */
+  notAfter: Date | null;
+  /** 'both' for a token key, which works against either APNs host. */
+  environment: CertificateEnvironment | null;
+  /** Key ID and Team ID of a token key; null for a certificate. */
+  tokenKey: { keyId: string | null; teamId: string | null } | null;
+  problems: CredentialProblem[];
+}
+
+/** Reports whether a credential can push: it has no error-severity problem. */
+export function isUsable(report: CredentialReport): boolean {
+  return !report.problems.some((problem) => problem.severity === 'error');
+}
+
+/** Returns the kind a certificate topic implies: com.apple.mail.* comes from XServer. */
+export function certificateKindOf(topic: string | null): StoredCredentialKind {
+  return topic?.startsWith('com.apple.mail.') === true
+    ? 'xserver-certificate'
+    : 'developer-certificate';
+}
+
+/** Builds the APNs client credential for a stored credential of any kind. */
+export function apnsCredentialOf(stored: StoredCredential): ApnsCredential {
+  if (stored.kind === 'token-key') {
+    return {
+      kind: 'token',
+      keyPem: stored.keyPem,
+      keyId: stored.keyId,
+      teamId: stored.teamId,
+    };
+  }
+  return { kind: 'certificate', certPem: stored.certPem, keyPem: stored.keyPem };
+}

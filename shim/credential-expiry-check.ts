@@ -1,0 +1,67 @@
+import { certificateKindOf } from '../shared/credentials/model.js';
+import {
+  type CredentialPlan,
+  planCredential,
+} from '../shared/credentials/rotation/policy.js';
+import type { PushLogger } from '../shared/push/types.js';
+
+/** How often `xaps serve` checks the expiry of its certificate: daily, like the AWS check. */
+export const EXPIRY_CHECK_INTERVAL_MS = 24 * 60 * 60 * 1000;
+
+/** The facts of the loaded certificate that the check reads. */
+export interface CheckedCertificate {
+  topic: string;
+  notAfter: Date;
+}
+
+/**
+ * Checks the certificate's expiry the way the AWS daily check does (the same policy):
+ * one log line with the days to expiry, and a warning at 30, 14 and 7 days and after
+ * expiry. The local mode renews nothing itself. Returns the plan.
+ */
+export function checkLocalExpiry(
+  certificate: CheckedCertificate,
+  logger: PushLogger,
+  now: Date = new Date(),
+): CredentialPlan {
+  const kind = certificateKindOf(certificate.topic);
+  const notAfter = certificate.notAfter.toISOString();
+  const plan = planCredential({
+    kind,
+    notAfter,
+    now,
+    uploadWaiting: false,
+    renewalConfigured: false,
+    mode: 'local',
+  });
+  logger.info('credential checked', {
+    topic: certificate.topic,
+    kind,
+    notAfter,
+    daysToExpiry: plan.daysLeft,
+    next: plan.next,
+  });
+  if (plan.warning !== undefined) {
+    logger[plan.warning.level](plan.warning.message, {
+      threshold: plan.warning.threshold,
+      daysToExpiry: plan.daysLeft,
+    });
+  }
+  return plan;
+}
+
+/**
+ * Runs checkLocalExpiry every `intervalMs` (start-up already warned once) and returns
+ * the function that stops it. The timer never keeps the process alive.
+ */
+export function scheduleExpiryCheck(
+  certificate: CheckedCertificate,
+  logger: PushLogger,
+  intervalMs: number = EXPIRY_CHECK_INTERVAL_MS,
+): () => void {
+  const timer = setInterval(() => {
+    checkLocalExpiry(certificate, logger);
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
