@@ -13,13 +13,11 @@ import {
   readShimMode,
   type ShimMode,
 } from './aws/aws-config.js';
+import { type CredentialFiles, readCredentialFiles } from './credential-settings.js';
 import { type ListenAddress, parseListenAddress } from './listen-address.js';
 import { readNotifyEvents } from './notify-events.js';
 
-/** Files of the APNs certificate and its private key. */
-export type CredentialFiles =
-  | { kind: 'pem'; certPath: string; keyPath: string }
-  | { kind: 'p12'; p12Path: string; passphrase: string | undefined };
+export type { CredentialFiles, TokenKeyFiles } from './credential-settings.js';
 
 /** Settings of the shim and its local mode, on top of the shared ones. */
 export interface ShimConfig {
@@ -78,40 +76,3 @@ export function loadShimConfig(env: Env = process.env): ShimConfig {
 }
 
 const DEFAULT_EVENTS = ['MessageNew', 'MessageAppend'];
-
-function readCredentialFiles(env: Env): CredentialFiles | undefined {
-  const certPath = readString(env, 'XAPS_APNS_CERT');
-  const keyPath = readString(env, 'XAPS_APNS_KEY');
-  const p12Path = readString(env, 'XAPS_APNS_P12');
-  // Kept as written, spaces included, unless blank: blank values count as unset.
-  const rawPassphrase = env.XAPS_APNS_P12_PASSPHRASE;
-  const passphrase = rawPassphrase?.trim() === '' ? undefined : rawPassphrase;
-
-  if (p12Path !== undefined && (certPath !== undefined || keyPath !== undefined)) {
-    throw new ConfigError(
-      'XAPS_APNS_P12',
-      'XAPS_APNS_P12 and XAPS_APNS_CERT/XAPS_APNS_KEY are both set: keep one credential',
-    );
-  }
-  if (p12Path !== undefined) {
-    return { kind: 'p12', p12Path: resolve(p12Path), passphrase };
-  }
-  if (passphrase !== undefined) {
-    throw new ConfigError(
-      'XAPS_APNS_P12_PASSPHRASE',
-      'XAPS_APNS_P12_PASSPHRASE is set without XAPS_APNS_P12: set the PKCS#12 file path too',
-    );
-  }
-  if (certPath === undefined && keyPath === undefined) {
-    return undefined;
-  }
-  if (certPath === undefined || keyPath === undefined) {
-    const missing = certPath === undefined ? 'XAPS_APNS_CERT' : 'XAPS_APNS_KEY';
-    throw new ConfigError(
-      missing,
-      `${missing} is missing: XAPS_APNS_CERT (certificate PEM) and XAPS_APNS_KEY ` +
-        '(private key PEM) are set together',
-    );
-  }
-  return { kind: 'pem', certPath: resolve(certPath), keyPath: resolve(keyPath) };
-}

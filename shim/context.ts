@@ -1,3 +1,4 @@
+import type { StoredCredentialKind } from '../shared/credentials/stored-credential.js';
 import type { NewMail, PushLogger } from '../shared/push/types.js';
 import type { RegistrationStore } from '../shared/registrations/types.js';
 import type { UserMapping } from '../shared/users/user-mapping.js';
@@ -7,8 +8,10 @@ import type { TopicFile } from './topic-file.js';
 
 /** Public facts of the loaded APNs credential. */
 export interface CredentialInfo {
+  kind: StoredCredentialKind;
   topic: string;
-  notAfter: Date;
+  /** Null for a token key, which does not expire. */
+  notAfter: Date | null;
   environment: string;
 }
 
@@ -35,7 +38,9 @@ export interface ShimContext {
 
 /** The settings that configure a credential, for error messages. */
 export const CREDENTIAL_SETTINGS_HINT =
-  'set XAPS_APNS_CERT and XAPS_APNS_KEY (PEM files) or XAPS_APNS_P12 (PKCS#12 file)';
+  'set XAPS_APNS_CERT and XAPS_APNS_KEY (PEM files), XAPS_APNS_P12 (PKCS#12 file) or ' +
+  'XAPS_APNS_TOKEN_KEY (.p8 file, with XAPS_APNS_KEY_ID, XAPS_APNS_TEAM_ID and ' +
+  'XAPS_APNS_TOPIC), or copy one into the data directory with xaps credential import';
 
 /** Response text of /register and /notify when no credential is configured. */
 export const NO_CREDENTIAL_MESSAGE =

@@ -10,8 +10,10 @@ export interface HealthReport {
     | { loaded: false }
     | {
         loaded: true;
+        kind: string;
         topic: string;
-        notAfter: string;
+        /** Null for a token key, which does not expire. */
+        notAfter: string | null;
         environment: string;
         expired: boolean;
       };
@@ -35,10 +37,11 @@ export async function checkHealth(
         ? { loaded: false }
         : {
             loaded: true,
+            kind: credential.kind,
             topic: credential.topic,
-            notAfter: credential.notAfter.toISOString(),
+            notAfter: credential.notAfter?.toISOString() ?? null,
             environment: credential.environment,
-            expired: credential.notAfter.getTime() <= now,
+            expired: credential.notAfter !== null && credential.notAfter.getTime() <= now,
           },
     apns,
   };

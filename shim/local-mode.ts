@@ -1,8 +1,6 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { readApnsCaFile } from '../shared/config/apns-ca.js';
-import { ConfigError } from '../shared/config/env.js';
-import type { LoadedCertificate } from '../shared/credentials/load-certificate.js';
 import type { Logger } from '../shared/log/logger.js';
 import { acquireServeLock } from '../shared/registrations/data-dir-lock.js';
 import {
@@ -18,12 +16,14 @@ import { scheduleExpiryCheck } from './credential-expiry-check.js';
 import {
   createApnsClient,
   credentialWarnings,
+  kindOf,
+  type LoadedCredential,
   loadConfiguredCredential,
   noCredentialWarning,
 } from './credential-files.js';
 import { prepareDataDir } from './data-dir.js';
 import { importedCredentialFiles } from './imported-credential.js';
-import { formatListenAddress } from './listen-address.js';
+import { type Cleanup, closeServer, listenOn, once, runCleanups } from './lifecycle.js';
 import { MonitoredSender } from './monitored-sender.js';
 import { RegistrationRetry } from './registration-retry.js';
 import { createShimServer } from './server.js';
@@ -81,7 +81,10 @@ export async function startLocalMode(
     const push = await openPush(config, logger);
     if (push !== undefined) {
       cleanups.unshift(() => closeSender(push.sender, logger));
-      cleanups.unshift(scheduleExpiryCheck(push.credential, logger));
+      const { topic, notAfter } = push.credential;
+      // A token key does not expire, so only a certificate gets the daily check.
+      if (notAfter !== null)
+        cleanups.unshift(scheduleExpiryCheck({ topic, notAfter }, logger));
     }
 
     const context = buildShimContext({
@@ -98,7 +101,7 @@ export async function startLocalMode(
     context.registrationRetry = retry;
     cleanups.unshift(() => retry.close());
     const server = createShimServer(context);
-    const address = await listen(server, config);
+    const address = await listenOn(server, config.listen);
     logger.info('xaps serve started', {
       listen: address,
       dataDir: config.dataDir,
@@ -113,8 +116,6 @@ export async function startLocalMode(
     throw error;
   }
 }
-
-type Cleanup = () => Promise<void> | void;
 
 /** Deletes expired registrations now and every hour; returns the function that stops it. */
 function schedulePurge(store: SqliteRegistrationStore, logger: Logger): () => void {
@@ -136,19 +137,18 @@ function schedulePurge(store: SqliteRegistrationStore, logger: Logger): () => vo
 
 /** Loads the configured credential and creates its APNs sender; undefined without one. */
 async function openPush(config: ShimConfig, logger: Logger) {
-  const certificate = await loadCredential(config, logger);
-  if (certificate === undefined) {
+  const loaded = await loadCredential(config, logger);
+  if (loaded === undefined) {
     return undefined;
   }
 
-  const sender = new MonitoredSender(
-    createApnsClient(certificate, config.core.apns, logger),
-  );
+  const sender = new MonitoredSender(createApnsClient(loaded, config.core.apns, logger));
   return {
     credential: {
-      topic: certificate.topic,
-      notAfter: certificate.notAfter,
-      environment: certificate.environment,
+      kind: kindOf(loaded),
+      topic: loaded.topic,
+      notAfter: loaded.notAfter,
+      environment: loaded.environment,
     },
     sender,
     apnsStatus: () => sender.status(),
@@ -176,7 +176,7 @@ async function stopLocalMode(
 async function loadCredential(
   config: ShimConfig,
   logger: Logger,
-): Promise<LoadedCertificate | undefined> {
+): Promise<LoadedCredential | undefined> {
   // Files named in the environment win over those `xaps credential import` left.
   const files = config.credentialFiles ?? importedCredentialFiles(config.dataDir);
   if (files === undefined) {
@@ -184,71 +184,21 @@ async function loadCredential(
     return undefined;
   }
 
-  const certificate = await loadConfiguredCredential(files);
+  const loaded = await loadConfiguredCredential(files);
   logger.info('APNs credential loaded', {
-    topic: certificate.topic,
-    notAfter: certificate.notAfter.toISOString(),
-    environment: certificate.environment,
+    kind: kindOf(loaded),
+    topic: loaded.topic,
+    notAfter: loaded.notAfter?.toISOString() ?? null,
+    environment: loaded.environment,
   });
-  for (const warning of credentialWarnings(certificate, config.core.apns)) {
+  for (const warning of credentialWarnings(loaded, config.core.apns)) {
     logger.warn(warning);
   }
-  return certificate;
+  return loaded;
 }
 
 async function closeSender(sender: MonitoredSender, logger: Logger): Promise<void> {
   if (!(await finishWithin(sender.close(), SENDER_CLOSE_MS))) {
     logger.warn('APNs session did not close in time', { waitedMs: SENDER_CLOSE_MS });
   }
-}
-
-function listen(server: Server, config: ShimConfig): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => {
-      const address = formatListenAddress(config.listen);
-      reject(
-        new ConfigError(
-          'XAPS_LISTEN',
-          `could not listen on ${address} (${error.message}): stop the process using it, ` +
-            'or set XAPS_LISTEN to a free address',
-        ),
-      );
-    };
-    server.once('error', onError);
-    server.listen(config.listen.port, config.listen.host, () => {
-      server.off('error', onError);
-      const bound = server.address();
-      resolve(
-        typeof bound === 'object' && bound !== null
-          ? formatListenAddress({ host: bound.address, port: bound.port })
-          : formatListenAddress(config.listen),
-      );
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    // Kept-alive plugin connections would otherwise hold close() open.
-    server.closeIdleConnections();
-  });
-}
-
-async function runCleanups(cleanups: Cleanup[], logger: Logger) {
-  for (const cleanup of cleanups) {
-    try {
-      await cleanup();
-    } catch (error) {
-      logger.error('cleanup during stop failed', { error });
-    }
-  }
-}
-
-function once(action: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  return () => {
-    running ??= action();
-    return running;
-  };
 }

@@ -12,9 +12,9 @@ export function addCredentialClearBlockCommand(credential: Command, io: CliIo): 
   credential
     .command('clear-block')
     .description(
-      'let the push function send again after APNs rejected the credential (for example ' +
-        'after setting XAPS_APNS_ENDPOINT for a BadCertificateEnvironment); a rotation ' +
-        'or an import clears the block as well',
+      'AWS deployment only: let the push function send again after APNs rejected the ' +
+        'credential (for example after setting XAPS_APNS_ENDPOINT for a ' +
+        'BadCertificateEnvironment); a rotation or an import clears the block as well',
     )
     .option('--table <name>', 'registrations table; default XAPS_TABLE_NAME')
     .option('--region <name>', 'AWS region; default from AWS_REGION or the AWS profile')

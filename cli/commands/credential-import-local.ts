@@ -1,11 +1,23 @@
-import type { StoredCredential } from '../../shared/credentials/stored-credential.js';
-import { writeImportedCredential } from '../../shim/imported-credential.js';
-import { CliError, type CliIo } from '../io.js';
+import type {
+  StoredCredential,
+  StoredTokenKey,
+} from '../../shared/credentials/stored-credential.js';
+import {
+  writeImportedCredential,
+  writeImportedTokenKey,
+} from '../../shim/imported-credential.js';
+import type { CliIo } from '../io.js';
+
+const USED_WHEN =
+  'xaps serve uses them when no XAPS_APNS_* credential (XAPS_APNS_CERT, XAPS_APNS_KEY, ' +
+  'XAPS_APNS_P12, XAPS_APNS_TOKEN_KEY) is set; restart it to switch\n';
 
 /**
- * Copies a certificate credential into the local mode's data directory, as
- * credential/apns-cert.pem and credential/apns-key.pem, where `xaps serve` finds it when
- * no XAPS_APNS_* file is set. A running server keeps its credential until it restarts.
+ * Copies a credential into the local mode's data directory, where `xaps serve` finds it
+ * when no XAPS_APNS_* credential is set: a certificate as credential/apns-cert.pem and
+ * credential/apns-key.pem, a token key as credential/apns-token-key.p8 with its
+ * identifiers and topic in credential/apns-token.json. A running server keeps its
+ * credential until it restarts.
  */
 export async function importToLocal(
   io: CliIo,
@@ -14,9 +26,8 @@ export async function importToLocal(
   json: boolean,
 ): Promise<void> {
   if (credential.kind === 'token-key') {
-    throw new CliError(
-      'the local mode pushes with certificates only: import a certificate',
-    );
+    await importTokenKeyToLocal(io, credential, dataDir, json);
+    return;
   }
   const paths = await writeImportedCredential(
     dataDir,
@@ -34,8 +45,30 @@ export async function importToLocal(
     `copied the certificate for topic ${credential.topic} ` +
       `(${credential.environment}, expires ${credential.notAfter ?? 'never'})\n` +
       `  certificate  ${paths.certPath}\n` +
-      `  key          ${paths.keyPath}\n` +
-      'xaps serve uses them when XAPS_APNS_CERT, XAPS_APNS_KEY and XAPS_APNS_P12 are ' +
-      'unset; restart it to switch\n',
+      `  key          ${paths.keyPath}\n${USED_WHEN}`,
+  );
+}
+
+async function importTokenKeyToLocal(
+  io: CliIo,
+  credential: StoredTokenKey,
+  dataDir: string,
+  json: boolean,
+): Promise<void> {
+  const { topic, kind, keyId, teamId } = credential;
+  const paths = await writeImportedTokenKey(dataDir, credential.keyPem, {
+    keyId,
+    teamId,
+    topic,
+  });
+  if (json) {
+    const body = { mode: 'local', ...paths, topic, kind, keyId, teamId, notAfter: null };
+    io.out(`${JSON.stringify(body, null, 2)}\n`);
+    return;
+  }
+  io.out(
+    `copied the token key ${keyId} of team ${teamId} for topic ${topic} (does not expire)\n` +
+      `  key       ${paths.keyPath}\n` +
+      `  settings  ${paths.settingsPath}\n${USED_WHEN}`,
   );
 }

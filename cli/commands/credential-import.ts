@@ -3,12 +3,21 @@ import {
   type CertificateSource,
   loadCertificate,
 } from '../../shared/credentials/load-certificate.js';
+import type { CredentialProblem } from '../../shared/credentials/model.js';
 import type { RotateSecretCall } from '../../shared/credentials/rotation/start-rotation.js';
 import { storedCertificateOf } from '../../shared/credentials/stored-certificate.js';
-import type { ApnsEnvironmentName } from '../../shared/credentials/stored-credential.js';
+import type {
+  ApnsEnvironmentName,
+  StoredCredential,
+} from '../../shared/credentials/stored-credential.js';
 import { CliError, type CliIo } from '../io.js';
 import { importToAws, printAwsImport } from './credential-import-aws.js';
 import { importToLocal } from './credential-import-local.js';
+import {
+  isTokenKeyImport,
+  type TokenKeyOptions,
+  tokenKeyImport,
+} from './credential-import-token.js';
 import { awsClients, credentialPlace, type TargetOptions } from './credential-target.js';
 import {
   withXServerAccount,
@@ -16,7 +25,10 @@ import {
 } from './credential-xserver-account.js';
 
 /** Options of `xaps credential import`, as commander parses them. */
-export interface ImportOptions extends TargetOptions, XServerAccountOptions {
+export interface ImportOptions
+  extends TargetOptions,
+    XServerAccountOptions,
+    TokenKeyOptions {
   cert?: string;
   key?: string;
   p12?: string;
@@ -31,25 +43,25 @@ export interface ImportDeps {
 }
 
 /**
- * Loads the certificate, rejects one that cannot push, then stores it: in the AWS
- * deployment (first import as AWSCURRENT, later ones uploaded for rotation) or, with no
- * secret or table given, in the local data directory. Warnings go to stderr and the
- * result to stdout.
+ * Loads the certificate or token key, rejects one that cannot push, then stores it: in
+ * the AWS deployment (first import as AWSCURRENT, later ones uploaded for rotation) or,
+ * with no secret or table given, in the local data directory. Warnings go to stderr and
+ * the result to stdout.
  */
 export async function importCredential(
   io: CliIo,
   options: ImportOptions,
   deps: ImportDeps = {},
 ): Promise<void> {
-  const source = certificateSource(io, options);
+  const tokenKey = isTokenKeyImport(options);
+  const source = tokenKey ? undefined : certificateSource(io, options);
   const place = credentialPlace(io, options);
 
   const now = deps.now ?? new Date();
-  const loaded = await loadCertificate(source);
-  const { credential, problems } = storedCertificateOf(loaded, describeSource(source), {
-    now,
-    ...(options.environment !== undefined && { environment: options.environment }),
-  });
+  const { credential, problems } =
+    source === undefined
+      ? await tokenKeyImport(options, now)
+      : await certificateImport(source, options, now);
   const errors = problems.filter((problem) => problem.severity === 'error');
   if (errors.length > 0) {
     throw new CliError(
@@ -79,6 +91,25 @@ export async function importCredential(
   }
 }
 
+async function certificateImport(
+  source: CertificateSource,
+  options: ImportOptions,
+  now: Date,
+): Promise<{ credential: StoredCredential; problems: CredentialProblem[] }> {
+  const loaded = await loadCertificate(source);
+  if (options.topic !== undefined && options.topic !== loaded.topic) {
+    throw new CliError(
+      `${describeSource(source)} is for topic '${loaded.topic}', not --topic ` +
+        `'${options.topic}', because a certificate's topic is its subject UID: import ` +
+        'the certificate for that topic, or leave --topic out (nothing was stored)',
+    );
+  }
+  return storedCertificateOf(loaded, describeSource(source), {
+    now,
+    ...(options.environment !== undefined && { environment: options.environment }),
+  });
+}
+
 function certificateSource(io: CliIo, options: ImportOptions): CertificateSource {
   const hasPem = options.cert !== undefined || options.key !== undefined;
   if (options.p12 !== undefined && hasPem) {
@@ -91,7 +122,8 @@ function certificateSource(io: CliIo, options: ImportOptions): CertificateSource
   }
   if (options.cert === undefined || options.key === undefined) {
     throw new CliError(
-      'no certificate given: pass --cert <file> and --key <file> (PEM), or --p12 <file>',
+      'no credential given: pass --cert <file> and --key <file> (PEM), --p12 <file>, ' +
+        'or --p8 <file> with --team-id and --topic (token key)',
     );
   }
   return { format: 'pem', certPath: options.cert, keyPath: options.key };

@@ -1,6 +1,5 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { parseCredentialConfigItem } from '../../shared/credentials/credential-config-item.js';
-import { certificateKindOf } from '../../shared/credentials/model.js';
 import {
   type CheckRecord,
   checkRecordOf,
@@ -16,7 +15,7 @@ import {
   type CredentialConfig,
 } from '../../shared/credentials/stored-credential.js';
 import { loadShimConfig } from '../../shim/config.js';
-import { loadConfiguredCredential } from '../../shim/credential-files.js';
+import { kindOf, loadConfiguredCredential } from '../../shim/credential-files.js';
 import { importedCredentialFiles } from '../../shim/imported-credential.js';
 import type { CliIo } from '../io.js';
 import { awsClients } from './credential-target.js';
@@ -49,7 +48,8 @@ export interface LocalCredentialStatus {
     topic: string;
     kind: CredentialConfig['kind'];
     environment: string;
-    notAfter: string;
+    /** Null for a token key, which does not expire. */
+    notAfter: string | null;
   } | null;
   plan: CredentialPlan | null;
 }
@@ -107,7 +107,7 @@ export async function readAwsStatus(
   }
 }
 
-/** Loads the certificate `xaps serve` would use and plans its expiry. */
+/** Loads the credential `xaps serve` would use and plans its expiry. */
 export async function readLocalStatus(
   io: CliIo,
   now: Date,
@@ -126,8 +126,8 @@ export async function readLocalStatus(
     };
   }
   const loaded = await loadConfiguredCredential(files);
-  const kind = certificateKindOf(loaded.topic);
-  const notAfter = loaded.notAfter.toISOString();
+  const kind = kindOf(loaded);
+  const notAfter = loaded.notAfter?.toISOString() ?? null;
   return {
     mode: 'local',
     dataDir: config.dataDir,

@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
 import type { PushOutcome } from '../../shared/apns/types.js';
-import { createUserMapping } from '../../shared/users/user-mapping.js';
 import { finishWithin } from '../../shim/bounded-wait.js';
-import { loadShimConfig } from '../../shim/config.js';
-import { CREDENTIAL_SETTINGS_HINT } from '../../shim/context.js';
+import { CliError, type CliIo, shortToken } from '../io.js';
 import {
-  createApnsClient,
-  loadConfiguredCredential,
-} from '../../shim/credential-files.js';
-import { CliError, type CliIo, createCliLogger, openStore, shortToken } from '../io.js';
+  explainStoreError,
+  openRegistrationStore,
+  readRegistrationSource,
+} from '../registration-source.js';
+import { loadPushTestCredential } from './push-test-source.js';
 
 /** One device's APNs response to a test push. */
 export interface DeviceResponse {
@@ -27,7 +26,9 @@ export function addPushCommands(program: Command, io: CliIo): void {
     .command('test')
     .description(
       'push to every registered device of a user with the configured credential and print ' +
-        'each APNs response; registrations stay as they are',
+        'each APNs response; registrations stay as they are. With XAPS_MODE=aws the ' +
+        'devices come from the DynamoDB table (XAPS_TABLE_NAME) and the credential from ' +
+        'the secret (XAPS_CREDENTIAL_SECRET_ID)',
     )
     .requiredOption('--user <name>', 'IMAP username, mapped as the server maps it')
     .option('--json', 'print JSON for scripts')
@@ -47,26 +48,28 @@ export function addPushCommands(program: Command, io: CliIo): void {
 }
 
 async function pushToUser(io: CliIo, name: string): Promise<DeviceResponse[]> {
-  const config = loadShimConfig(io.env);
-  if (config.credentialFiles === undefined) {
-    throw new CliError(`no APNs credential is configured: ${CREDENTIAL_SETTINGS_HINT}`);
-  }
-  const user = createUserMapping(config.core.users).map(name);
-  const certificate = await loadConfiguredCredential(config.credentialFiles);
+  const source = readRegistrationSource(io.env);
+  const user = source.users.map(name);
+  const credential = await loadPushTestCredential(source, io.env);
 
-  const store = openStore(config);
-  const registrations = await store.listByUser(user).finally(() => store.close());
+  const store = openRegistrationStore(source);
+  const registrations = await store
+    .listByUser(user)
+    .catch((error: unknown) => {
+      throw explainStoreError(source, error);
+    })
+    .finally(() => store.close());
   if (registrations.length === 0) {
     throw new CliError(`${user} has no registered devices`);
   }
 
-  const client = createApnsClient(certificate, config.core.apns, createCliLogger());
+  const client = credential.createClient();
   try {
     return await Promise.all(
       registrations.map(async (registration) => {
         const outcome = await client.push({
           deviceToken: registration.deviceToken,
-          topic: certificate.topic,
+          topic: credential.topic,
           accountId: registration.accountId,
         });
         return toDeviceResponse(registration.deviceToken, outcome);

@@ -3,9 +3,12 @@ import type {
   Registration,
   RegistrationStore,
 } from '../../shared/registrations/types.js';
-import { createUserMapping } from '../../shared/users/user-mapping.js';
-import { loadShimConfig } from '../../shim/config.js';
-import { CliError, type CliIo, isoTime, openStore, shortToken } from '../io.js';
+import { CliError, type CliIo, isoTime, shortToken } from '../io.js';
+import {
+  explainStoreError,
+  openRegistrationStore,
+  readRegistrationSource,
+} from '../registration-source.js';
 
 interface UserOptions {
   user: string;
@@ -16,7 +19,10 @@ interface UserOptions {
 export function addRegistrationsCommands(program: Command, io: CliIo): void {
   const registrations = program
     .command('registrations')
-    .description('list or delete the devices registered for push');
+    .description(
+      'list or delete the devices registered for push, in the data directory or, with ' +
+        'XAPS_MODE=aws, in the DynamoDB table (XAPS_TABLE_NAME)',
+    );
 
   registrations
     .command('list')
@@ -55,16 +61,22 @@ export function addRegistrationsCommands(program: Command, io: CliIo): void {
     });
 }
 
+/**
+ * Runs `body` on the store XAPS_MODE selects: the data directory's SQLite file, or the
+ * DynamoDB table (XAPS_TABLE_NAME) with XAPS_MODE=aws.
+ */
 async function withStore(
   io: CliIo,
   options: UserOptions,
   body: (store: RegistrationStore, user: string) => Promise<void>,
 ): Promise<void> {
-  const config = loadShimConfig(io.env);
-  const user = createUserMapping(config.core.users).map(options.user);
-  const store = openStore(config);
+  const source = readRegistrationSource(io.env);
+  const user = source.users.map(options.user);
+  const store = openRegistrationStore(source);
   try {
     await body(store, user);
+  } catch (error) {
+    throw explainStoreError(source, error);
   } finally {
     await store.close();
   }

@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_DEVICES_PER_USER } from '../registrations/types.js';
+import { parseAliasFile } from '../users/alias-file.js';
 import { createUserMapping } from '../users/user-mapping.js';
 import { type ApnsSettings, readApnsSettings } from './apns-settings.js';
 import { ConfigError, type Env, readBoolean, readInteger, readString } from './env.js';
@@ -8,6 +9,8 @@ export interface UserMappingSettings {
   lowercase: boolean;
   foldPlusTag: boolean;
   aliasFile?: string;
+  /** Aliases given inline, for a Lambda function that ships no alias file. */
+  aliases?: Map<string, string>;
 }
 
 /** Settings every deployment shares: the shim, the local mode and the Lambda functions. */
@@ -40,25 +43,49 @@ function readUserMappingSettings(env: Env): UserMappingSettings {
     foldPlusTag: readBoolean(env, 'XAPS_USER_FOLD_PLUS_TAG', true),
   };
   const aliasFile = readString(env, 'XAPS_USER_ALIAS_FILE');
+  const inlineAliases = readString(env, 'XAPS_USER_ALIASES');
+  if (aliasFile !== undefined && inlineAliases !== undefined) {
+    throw new ConfigError(
+      'XAPS_USER_ALIASES',
+      'XAPS_USER_ALIASES and XAPS_USER_ALIAS_FILE are both set: set only one of them',
+    );
+  }
   if (aliasFile !== undefined) {
     settings.aliasFile = aliasFile;
-    checkAliasFile(settings);
+    checkAliases(settings, 'XAPS_USER_ALIAS_FILE');
+  }
+  if (inlineAliases !== undefined) {
+    settings.aliases = readInlineAliases(inlineAliases);
+    checkAliases(settings, 'XAPS_USER_ALIASES');
   }
   return settings;
+}
+
+/** Parses XAPS_USER_ALIASES: `alias: username` pairs separated by `;` or new lines. */
+function readInlineAliases(value: string): Map<string, string> {
+  try {
+    return parseAliasFile(value.replace(/;/g, '\n'), 'XAPS_USER_ALIASES');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(
+      'XAPS_USER_ALIASES',
+      `${reason} (write 'alias: username' pairs separated by ';')`,
+    );
+  }
 }
 
 /**
  * Reads the alias file at start-up, so an unreadable or invalid file stops the
  * command before anything else happens, with a message naming the variable.
  */
-function checkAliasFile(settings: UserMappingSettings): void {
+function checkAliases(settings: UserMappingSettings, variable: string): void {
   try {
     createUserMapping(settings);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError(
-      'XAPS_USER_ALIAS_FILE',
-      `XAPS_USER_ALIAS_FILE: ${reason} (fix the file, or unset XAPS_USER_ALIAS_FILE)`,
+      variable,
+      `${variable}: ${reason} (fix the aliases, or unset ${variable})`,
     );
   }
 }

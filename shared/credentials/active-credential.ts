@@ -140,9 +140,9 @@ export class ActiveCredentialCache {
 /**
  * Returns the APNs credential of a stored one after checking it: a certificate's key
  * must belong to it and its subject UID must be the stored topic; a token key must be
- * an EC P-256 key with well-formed key and team ids.
+ * an EC P-256 key with well-formed key and team ids. `origin` names the secret version.
  */
-function apnsCredentialFrom(
+export function apnsCredentialFrom(
   credential: StoredCredential,
   origin: string,
 ): ApnsCredential {

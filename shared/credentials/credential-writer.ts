@@ -36,8 +36,10 @@ export class CredentialWriteError extends Error {
 
 /**
  * Stores `credential` as a new version of the secret, then records its public facts in
- * the config item so the shim and the push function agree on the topic. Throws
- * CredentialWriteError naming the secret or table; never puts key material in a message.
+ * the config item so the shim and the push function agree on the topic. A warm push
+ * function reads the config item on every invocation and loads the new version on its
+ * next one, because the item's secretVersionId changed. Throws CredentialWriteError
+ * naming the secret or table; never puts key material in a message.
  */
 export async function writeCredential(
   target: CredentialTarget,

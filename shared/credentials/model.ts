@@ -6,8 +6,9 @@ import type { StoredCredential, StoredCredentialKind } from './stored-credential
 /**
  * The credential model shared by every credential kind: where a credential comes from,
  * what inspecting it reports, and how a stored credential becomes an APNs client
- * credential. The three kinds are an XServer certificate (topic com.apple.mail.*), a
- * developer certificate (any other topic, PEM pair or PKCS#12) and a provider token key.
+ * credential. The three kinds are an XServer certificate (topic
+ * com.apple.mail.XServer.<GUID>), a developer certificate (any other topic, PEM pair or
+ * PKCS#12) and a provider token key.
  */
 
 /** A provider token key: Apple's .p8 file plus the identifiers the JWT carries. */
@@ -91,9 +92,16 @@ export function isUsable(report: CredentialReport): boolean {
   return !report.problems.some((problem) => problem.severity === 'error');
 }
 
-/** Returns the kind a certificate topic implies: com.apple.mail.* comes from XServer. */
+/** Topic prefix of Apple's XServer certificates: com.apple.mail.XServer.<GUID>. */
+export const XSERVER_TOPIC_PREFIX = 'com.apple.mail.XServer.';
+
+/**
+ * Returns the kind a certificate topic implies. The kind decides renewal at the XServer
+ * certificate service, so only that service's own prefix counts: iOS Mail accepts other
+ * com.apple.mail.* topics too, but the service never issued those and cannot renew them.
+ */
 export function certificateKindOf(topic: string | null): StoredCredentialKind {
-  return topic?.startsWith('com.apple.mail.') === true
+  return topic?.startsWith(XSERVER_TOPIC_PREFIX) === true
     ? 'xserver-certificate'
     : 'developer-certificate';
 }

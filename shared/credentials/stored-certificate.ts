@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import type { LoadedCertificate } from './certificate-facts.js';
-import type { CredentialProblem } from './model.js';
+import { type CredentialProblem, certificateKindOf } from './model.js';
 import {
   type ApnsEnvironmentName,
   STORED_CREDENTIAL_FORMAT_VERSION,
@@ -9,9 +9,6 @@ import {
 } from './stored-credential.js';
 import { environmentProblems, topicProblems, validityProblems } from './validate.js';
 import { serialNumberOfCertificate } from './xserver/serial-number.js';
-
-/** Topics of certificates from Apple's XServer certificate service start with this. */
-export const XSERVER_TOPIC_PREFIX = 'com.apple.mail.XServer.';
 
 /** A certificate ready to store, and what the checks found about it. */
 export interface CertificateImport {
@@ -49,15 +46,14 @@ export function storedCertificateOf(
     certPem,
     keyPem,
   };
-  const credential: CertificateImport['credential'] = loaded.topic.startsWith(
-    XSERVER_TOPIC_PREFIX,
-  )
-    ? {
-        ...base,
-        kind: 'xserver-certificate',
-        serialNumber: serialNumberOfCertificate(certPem, origin),
-      }
-    : { ...base, kind: 'developer-certificate' };
+  const credential: CertificateImport['credential'] =
+    certificateKindOf(loaded.topic) === 'xserver-certificate'
+      ? {
+          ...base,
+          kind: 'xserver-certificate',
+          serialNumber: serialNumberOfCertificate(certPem, origin),
+        }
+      : { ...base, kind: 'developer-certificate' };
 
   const validity = {
     notBefore: new Date(new X509Certificate(certPem).validFrom),

@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { tokenPrefix } from '../log/logger.js';
 import {
   REGISTRATION_LISTING,
@@ -78,6 +79,36 @@ export function fromRegistrationItem(item: DynamoItem): Registration {
 export function itemExpiresAtMs(item: DynamoItem): number {
   const value = item.expiresAtMs;
   return typeof value === 'number' ? value : 0;
+}
+
+/**
+ * Converts a wire-format item, as a failed condition returns it (the document client
+ * does not convert errors), into the document client's form. Binary and set values,
+ * which registrations never contain, become undefined and fail fromRegistrationItem.
+ */
+export function fromWireItem(item: Record<string, AttributeValue>): DynamoItem {
+  return Object.fromEntries(
+    Object.entries(item).map(([name, value]) => [name, fromWireValue(value)]),
+  );
+}
+
+function fromWireValue(value: AttributeValue): unknown {
+  if (value.S !== undefined) {
+    return value.S;
+  }
+  if (value.N !== undefined) {
+    return Number(value.N);
+  }
+  if (value.BOOL !== undefined) {
+    return value.BOOL;
+  }
+  if (value.NULL !== undefined) {
+    return null;
+  }
+  if (value.L !== undefined) {
+    return value.L.map(fromWireValue);
+  }
+  return value.M === undefined ? undefined : fromWireItem(value.M);
 }
 
 function stringField(item: DynamoItem, field: string): string {

@@ -56,7 +56,15 @@ export class DynamoDbRegistrationStore implements RegistrationStore {
   }
 
   async upsert(input: RegistrationInput, now = Date.now()): Promise<UpsertResult> {
-    const registration = await writeRegistration(this.#doc, this.#table, input, now);
+    const { registration, written } = await writeRegistration(
+      this.#doc,
+      this.#table,
+      input,
+      now,
+    );
+    if (!written) {
+      return { registration, evicted: [] };
+    }
     const evicted = await enforceDeviceCap(this.#doc, this.#table, {
       user: input.user,
       deviceToken: input.deviceToken,

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   PutCommand,
@@ -7,6 +8,8 @@ import { tokenPrefix } from '../log/logger.js';
 import {
   type DynamoItem,
   fromRegistrationItem,
+  fromWireItem,
+  itemExpiresAtMs,
   toRegistrationItem,
 } from './dynamodb-item.js';
 import { isConditionFailure } from './dynamodb-requests.js';
@@ -20,28 +23,42 @@ import {
 /** Rounds of refresh-then-replace before giving up on a row that keeps changing. */
 const WRITE_ATTEMPTS = 3;
 
+/** Outcome of writeRegistration: the stored row and whether this call wrote it. */
+export interface WriteOutcome {
+  /** The stored registration: the one just written, or the newer one kept. */
+  registration: Registration;
+  /** False when a live row with a later updatedAt was kept unchanged. */
+  written: boolean;
+}
+
+/** Outcome of refreshOrCreate: its own write, a newer row it kept, or an expired row. */
+type RefreshResult =
+  | { kind: 'written' | 'newer'; registration: Registration }
+  | { kind: 'expired' };
+
 /**
  * Writes a registration: refreshes a live row (keeping its createdAt), creates
  * a missing one, or replaces an expired one that DynamoDB's TTL has not removed
- * yet (createdAt restarts). Each step is one conditional write of the whole row,
- * so concurrent upserts of one device leave the last writer's complete row.
+ * yet (createdAt restarts). A live row with a later updatedAt is kept, so a
+ * replayed older write never overwrites a newer one. Each step is one conditional
+ * write of the whole row, so concurrent upserts leave the complete latest row.
  */
 export async function writeRegistration(
   doc: DynamoDBDocumentClient,
   tableName: string,
   input: RegistrationInput,
   now: number,
-): Promise<Registration> {
+): Promise<WriteOutcome> {
   const times = { createdAt: now, updatedAt: now, expiresAt: now + REGISTRATION_TTL_MS };
   const item = toRegistrationItem(input, times);
 
   for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-    const refreshed = await refreshOrCreate(doc, tableName, input, item, now);
-    if (refreshed) {
-      return refreshed;
+    const result = await refreshOrCreate(doc, tableName, input, item, now);
+    if (result.kind !== 'expired') {
+      return { registration: result.registration, written: result.kind === 'written' };
     }
     if (await replaceExpired(doc, tableName, item, now)) {
-      return fromRegistrationItem(item);
+      return { registration: fromRegistrationItem(item), written: true };
     }
   }
 
@@ -51,14 +68,17 @@ export async function writeRegistration(
   );
 }
 
-/** Updates or creates the row, or returns undefined when an expired row is in the way. */
+/**
+ * Updates or creates the row unless it is expired or live with a later updatedAt.
+ * A failed condition returns the stored row, from which the two cases are told apart.
+ */
 async function refreshOrCreate(
   doc: DynamoDBDocumentClient,
   tableName: string,
   input: RegistrationInput,
   item: DynamoItem,
   now: number,
-): Promise<Registration | undefined> {
+): Promise<RefreshResult> {
   const names: Record<string, string> = {
     '#pk': PARTITION_KEY,
     '#createdAt': 'createdAt',
@@ -74,6 +94,7 @@ async function refreshOrCreate(
     assignments.push(`#f${index} = :f${index}`);
   }
   names['#expiresAtMs'] = 'expiresAtMs';
+  names['#updatedAt'] = 'updatedAt';
 
   try {
     const result = await doc.send(
@@ -81,19 +102,42 @@ async function refreshOrCreate(
         TableName: tableName,
         Key: registrationKey(input.user, input.deviceToken),
         UpdateExpression: `SET ${assignments.join(', ')}`,
-        ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAtMs > :now',
+        ConditionExpression:
+          'attribute_not_exists(#pk) OR (#expiresAtMs > :now AND #updatedAt <= :now)',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return result.Attributes ? fromRegistrationItem(result.Attributes) : undefined;
+    if (result.Attributes === undefined) {
+      throw new Error(
+        `DynamoDB returned no attributes for the registration of user '${input.user}', ` +
+          `device ${tokenPrefix(input.deviceToken)}, though the update asked for ` +
+          'ALL_NEW: check that the endpoint is DynamoDB or a faithful emulator',
+      );
+    }
+    return { kind: 'written', registration: fromRegistrationItem(result.Attributes) };
   } catch (error) {
-    if (isConditionFailure(error)) {
-      return undefined;
+    if (error instanceof ConditionalCheckFailedException) {
+      return keptOrExpired(error, now);
     }
     throw error;
   }
+}
+
+/** Reads the row a failed refresh returned: newer and live, or expired. */
+function keptOrExpired(
+  error: ConditionalCheckFailedException,
+  now: number,
+): RefreshResult {
+  // Without the row (an emulator that ignores ReturnValuesOnConditionCheckFailure)
+  // the replace still writes only an expired row; over a newer one the retries run out.
+  const stored = error.Item === undefined ? undefined : fromWireItem(error.Item);
+  if (stored === undefined || itemExpiresAtMs(stored) <= now) {
+    return { kind: 'expired' };
+  }
+  return { kind: 'newer', registration: fromRegistrationItem(stored) };
 }
 
 /** Overwrites the row only while it is still expired, and returns whether it did. */

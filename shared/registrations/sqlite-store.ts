@@ -49,6 +49,14 @@ const EVICT_OVER_CAP = `
     LIMIT -1 OFFSET @cap)
   RETURNING device_token, updated_at`;
 
+type EvictedRow = Pick<RegistrationRow, 'device_token' | 'updated_at'>;
+
+/** Rows of one upsert transaction: the row written or kept, and the rows evicted. */
+interface UpsertRows {
+  row: RegistrationRow;
+  evictedRows: EvictedRow[];
+}
+
 /**
  * Registration store on one SQLite file, for the single-host mode. Several
  * processes may open the same file: the server and any number of CLI runs.
@@ -69,24 +77,10 @@ export class SqliteRegistrationStore implements RegistrationStore {
   }
 
   async upsert(input: RegistrationInput, now = Date.now()): Promise<UpsertResult> {
-    const params = toUpsertParameters(input, now, now + REGISTRATION_TTL_MS);
-    const statements = this.#statements;
-
     // IMMEDIATE takes the write lock up front: a deferred transaction that
     // reads first can fail with SQLITE_BUSY in WAL mode instead of waiting.
-    const run = this.#db.transaction(() => {
-      // Dropping the user's expired rows first means an expired registration
-      // restarts with a new createdAt and never counts toward the cap.
-      statements.purgeUserExpired.run({ user: input.user, now });
-      const row = statements.upsert.get(params) as RegistrationRow;
-      const evictedRows = statements.evictOverCap.all({
-        user: input.user,
-        deviceToken: input.deviceToken,
-        now,
-        cap: this.#cap,
-      }) as Pick<RegistrationRow, 'device_token' | 'updated_at'>[];
-      return { row, evictedRows };
-    });
+    // Holding it also means no other process writes between the read and the write.
+    const run = this.#db.transaction(() => this.#writeRegistration(input, now));
     const { row, evictedRows } = this.#write(() => run.immediate());
 
     evictedRows.sort((a, b) => a.updated_at - b.updated_at);
@@ -150,6 +144,31 @@ export class SqliteRegistrationStore implements RegistrationStore {
     }
   }
 
+  /**
+   * Writes one registration and trims the user to the cap, inside the upsert
+   * transaction. Leaves a live row with a later updatedAt untouched.
+   */
+  #writeRegistration(input: RegistrationInput, now: number): UpsertRows {
+    const statements = this.#statements;
+    const key = { user: input.user, deviceToken: input.deviceToken };
+    const stored = statements.selectOne.get(key) as RegistrationRow | undefined;
+    if (stored !== undefined && stored.expires_at > now && stored.updated_at > now) {
+      return { row: stored, evictedRows: [] };
+    }
+
+    // Dropping the user's expired rows first means an expired registration
+    // restarts with a new createdAt and never counts toward the cap.
+    statements.purgeUserExpired.run({ user: input.user, now });
+    const params = toUpsertParameters(input, now, now + REGISTRATION_TTL_MS);
+    const row = statements.upsert.get(params) as RegistrationRow;
+    const evictedRows = statements.evictOverCap.all({
+      ...key,
+      now,
+      cap: this.#cap,
+    }) as EvictedRow[];
+    return { row, evictedRows };
+  }
+
   /** Runs a write, turning a lock wait that timed out into an error naming the file. */
   #write<T>(work: () => T): T {
     try {
@@ -171,6 +190,9 @@ export class SqliteRegistrationStore implements RegistrationStore {
 function prepareStatements(db: Database.Database) {
   const live = 'expires_at > @now';
   return {
+    selectOne: db.prepare(
+      'SELECT * FROM registrations WHERE user = @user AND device_token = @deviceToken',
+    ),
     upsert: db.prepare(UPSERT),
     evictOverCap: db.prepare(EVICT_OVER_CAP),
     purgeUserExpired: db.prepare(

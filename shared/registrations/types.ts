@@ -41,7 +41,13 @@ export interface UpsertResult {
  * defaults to Date.now(); reads never return rows whose expiresAt <= now.
  */
 export interface RegistrationStore {
-  /** Inserts or refreshes a registration and enforces the per-user device cap. */
+  /**
+   * Inserts or refreshes a registration and enforces the per-user device cap.
+   * A live row whose updatedAt is later than `now` (a write replayed with its
+   * original time, or a writer whose clock lags) is kept unchanged and returned
+   * with evicted [], so callers detect it by updatedAt > now. At an equal
+   * updatedAt the write wins, and an expired row is always replaced.
+   */
   upsert(input: RegistrationInput, now?: number): Promise<UpsertResult>;
   /** Lists a user's unexpired registrations, most recently registered first. */
   listByUser(user: string, now?: number): Promise<Registration[]>;

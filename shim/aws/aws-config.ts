@@ -59,19 +59,10 @@ export function readAwsShimSettings(env: Env): AwsShimSettings {
     'XAPS_SNS_TOPIC_ARN',
     'the ARN of the SNS topic the push function subscribes to (the stack output NewMailTopicArn)',
   );
-  const arn = SNS_TOPIC_ARN.exec(snsTopicArn);
-  if (arn?.[1] === undefined) {
-    throw new ConfigError(
-      'XAPS_SNS_TOPIC_ARN',
-      `XAPS_SNS_TOPIC_ARN='${snsTopicArn}' is invalid: expected an SNS topic ARN such as ` +
-        'arn:aws:sns:eu-west-1:123456789012:xaps-new-mail',
-    );
-  }
-
   return {
     tableName,
     snsTopicArn,
-    region: arn[1],
+    region: regionOfTopicArn(snsTopicArn),
     timeoutMs: readInteger(env, 'XAPS_AWS_TIMEOUT_MS', {
       fallback: DEFAULT_AWS_TIMEOUT_MS,
       min: 50,
@@ -80,6 +71,19 @@ export function readAwsShimSettings(env: Env): AwsShimSettings {
     usersRefreshMs: readSeconds(env, 'XAPS_USERS_REFRESH_SECONDS', 60),
     credentialRefreshMs: readSeconds(env, 'XAPS_CREDENTIAL_REFRESH_SECONDS', 60),
   };
+}
+
+/** Returns the region of an SNS topic ARN; throws ConfigError for anything else. */
+export function regionOfTopicArn(snsTopicArn: string): string {
+  const region = SNS_TOPIC_ARN.exec(snsTopicArn)?.[1];
+  if (region === undefined) {
+    throw new ConfigError(
+      'XAPS_SNS_TOPIC_ARN',
+      `XAPS_SNS_TOPIC_ARN='${snsTopicArn}' is invalid: expected an SNS topic ARN such as ` +
+        'arn:aws:sns:eu-west-1:123456789012:xaps-new-mail',
+    );
+  }
+  return region;
 }
 
 function readSeconds(env: Env, name: string, fallback: number): number {
@@ -99,7 +103,12 @@ function requireSetting(env: Env, name: string, what: string): string {
 
 // The AWS mode reads the topic from DynamoDB and never loads the private key.
 function rejectCredentialFiles(env: Env): void {
-  for (const name of ['XAPS_APNS_CERT', 'XAPS_APNS_KEY', 'XAPS_APNS_P12']) {
+  for (const name of [
+    'XAPS_APNS_CERT',
+    'XAPS_APNS_KEY',
+    'XAPS_APNS_P12',
+    'XAPS_APNS_TOKEN_KEY',
+  ]) {
     if (readString(env, name) !== undefined) {
       throw new ConfigError(
         name,

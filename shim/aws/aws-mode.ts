@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { readCredentialConfig } from '../../shared/credentials/secret-store.js';
@@ -9,6 +8,8 @@ import { createUserMapping } from '../../shared/users/user-mapping.js';
 import { buildShimContext } from '../build-context.js';
 import type { ShimConfig } from '../config.js';
 import type { ShimContext } from '../context.js';
+import { prepareDataDir } from '../data-dir.js';
+import { type Cleanup, closeServer, listenOn, once, runCleanups } from '../lifecycle.js';
 import { createShimServer } from '../server.js';
 import { type AwsClients, createAwsClients, destroyAwsClients } from './aws-clients.js';
 import type { AwsShimSettings } from './aws-config.js';
@@ -17,7 +18,6 @@ import { AwsStatus } from './aws-status.js';
 import { CredentialTopic } from './credential-topic.js';
 import { withinDeadline } from './deadline.js';
 import { KnownUsers } from './known-users.js';
-import { type Cleanup, closeServer, listenOn, once, runCleanups } from './lifecycle.js';
 import { MailboxEventPublisher } from './mailbox-event-publisher.js';
 import { RegistrationSpool, SPOOL_FILE_NAME } from './registration-spool.js';
 import { RegistrationWriter } from './registration-writer.js';
@@ -56,7 +56,8 @@ export async function startAwsMode(
   options: AwsModeOptions = {},
 ): Promise<AwsMode> {
   const settings = requireAwsSettings(config);
-  mkdirSync(config.dataDir, { recursive: true });
+  // The spool holds full device tokens, like the local mode's registrations file.
+  prepareDataDir(config.dataDir, logger);
   const cleanups: Cleanup[] = [acquireServeLock(config.dataDir)];
 
   try {

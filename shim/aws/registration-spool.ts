@@ -1,5 +1,8 @@
 import Database from 'better-sqlite3';
-import { readSchemaVersion } from '../../shared/registrations/sqlite-schema.js';
+import {
+  createOwnerOnlyFile,
+  readSchemaVersion,
+} from '../../shared/registrations/sqlite-schema.js';
 import type { RegistrationInput } from '../../shared/registrations/types.js';
 
 /** File of the spool in the data directory. */
@@ -40,13 +43,16 @@ interface Row {
 /**
  * Registration writes that could not reach DynamoDB, in the data directory. Each
  * append is committed with an fsync before it returns (SQLite WAL, synchronous FULL),
- * so a registration confirmed with 200 survives a crash or a restart.
+ * so a registration confirmed with 200 survives a crash or a restart. A new file is
+ * readable by its owner only (SQLite gives its -wal and -shm files the same mode),
+ * since it holds full device tokens.
  */
 export class RegistrationSpool {
   private readonly db: Database.Database;
   private count: number;
 
   constructor(path: string) {
+    createOwnerOnlyFile(path);
     this.db = new Database(path);
     try {
       this.db.pragma('journal_mode = WAL');

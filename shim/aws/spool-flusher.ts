@@ -117,6 +117,8 @@ export class SpoolFlusher {
 
     await tracker.idle();
     try {
+      // The store keeps a live row whose updatedAt is later than registeredAt, so
+      // a replay never overwrites what another shim or the CLI wrote since.
       const work = tracker.track(this.options.store.upsert(input, entry.registeredAt));
       const result = await withinDeadline(
         work,

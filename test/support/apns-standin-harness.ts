@@ -5,7 +5,7 @@ import type {
   PushOutcome,
   PushRequest,
 } from '../../shared/apns/types.js';
-import { ApnsStandin } from './apns-standin.js';
+import { ApnsStandin, type StandinTokenAuth } from './apns-standin.js';
 import { createTestPki, type TestPki } from './pki.js';
 
 /** A stand-in on loopback, the PKI it trusts, and clients pointed at it. */
@@ -13,7 +13,7 @@ export interface ApnsHarness {
   pki: TestPki;
   standin: ApnsStandin;
   credential: CertificateCredential;
-  /** The client certificate's subject UID. */
+  /** The client certificate's subject UID, or the topic given in the options. */
   topic: string;
   /** Creates a client for the stand-in; close() closes it too. */
   newClient(options?: Partial<ApnsClientOptions>): ApnsClient;
@@ -37,18 +37,27 @@ export const silentLogger = new Logger({ serviceName: 'apns-test', logLevel: 'SI
 
 let sharedPki: TestPki | undefined;
 
+export interface ApnsHarnessOptions {
+  /** Starts the stand-in in bearer-token mode, trusting these keys. */
+  tokenAuth?: StandinTokenAuth;
+  /** Topic of push(); default the client certificate's subject UID. */
+  topic?: string;
+}
+
 /**
  * Starts a stand-in. The test PKI is made once per test file (RSA key generation is
  * the slow part) unless `pki` is given.
  */
 export async function startApnsHarness(
   pki: TestPki = fileScopedPki(),
+  options: ApnsHarnessOptions = {},
 ): Promise<ApnsHarness> {
-  const topic = pki.client.topic ?? '';
+  const topic = options.topic ?? pki.client.topic ?? '';
   const standin = await ApnsStandin.start({
     ca: pki.ca.certPem,
     cert: pki.server.certPem,
     key: pki.server.keyPem,
+    ...(options.tokenAuth === undefined ? {} : { tokenAuth: options.tokenAuth }),
   });
   const credential: CertificateCredential = {
     kind: 'certificate',

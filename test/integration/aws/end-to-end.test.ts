@@ -50,9 +50,14 @@ afterAll(async () => {
 
 /** Registers a device through the shim, as the Dovecot plugin does, and returns its row. */
 async function registerThroughShim(user: string, token: string): Promise<Registration> {
-  const answer = await post(shim.port, '/register', registerBody(user, token));
+  const body = registerBody(user, token);
+  const answer = await post(shim.port, '/register', body);
   expect(answer.body).toBe(fn.apns.topic);
   const row = (await fn.store.listByUser(user)).find((r) => r.deviceToken === token);
+  // The push must carry the account id exactly as the device sent it.
+  expect(row?.accountId).toBe(
+    (JSON.parse(body) as { ApsAccountId: string }).ApsAccountId,
+  );
   if (row === undefined) {
     throw new Error(
       `the shim responded ${answer.status} to /register but stored no row for ${user}`,

@@ -8,17 +8,30 @@ import type { StoredCredential } from '../../../shared/credentials/stored-creden
 import type { PushBatchSummary } from '../../../shared/push/push-events.js';
 import { DynamoDbRegistrationStore } from '../../../shared/registrations/dynamodb-store.js';
 import type { RegistrationInput } from '../../../shared/registrations/types.js';
+import type { StandinTokenAuth } from '../../support/apns-standin.js';
 import {
   type ApnsHarness,
+  type ApnsHarnessOptions,
   startApnsHarness,
 } from '../../support/apns-standin-harness.js';
+import {
+  TEST_KEY_ID,
+  TEST_TEAM_ID,
+  TEST_TOKEN_TOPIC,
+} from '../../support/apns-standin-token-harness.js';
 import {
   createTestSecret,
   createTestTable,
   type TestSecret,
   type TestTable,
 } from '../../support/aws-resources.js';
-import { createTempDir, type PushIdentity, type TempDir } from '../../support/pki.js';
+import {
+  createTempDir,
+  generateTokenKey,
+  type PushIdentity,
+  type TempDir,
+  type TestTokenKey,
+} from '../../support/pki.js';
 import { registrationInput } from '../../support/registrations-fixtures.js';
 
 /**
@@ -31,6 +44,8 @@ export interface PushFunction {
   table: TestTable;
   secret: TestSecret;
   apns: ApnsHarness;
+  /** The key the stand-in trusts, with the tokenKey option. */
+  tokenKey: TestTokenKey | undefined;
   store: DynamoDbRegistrationStore;
   /** Invokes the middy handler with a fake Lambda context. */
   invoke(event: unknown): Promise<PushBatchSummary>;
@@ -53,6 +68,44 @@ export interface PushFunctionOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** Keeps the log lines out of the test output (logLines() still has them). */
   quietLogs?: boolean;
+  /**
+   * Starts the stand-in in bearer-token mode, trusting one fresh P-256 key for
+   * TEST_TOKEN_TOPIC, and stores that key as the first credential.
+   */
+  tokenKey?: boolean;
+}
+
+/** Builds the stored form of a test token key with the stand-in's Key ID and Team ID. */
+export function storedTokenKey(
+  key: TestTokenKey,
+  topic: string = TEST_TOKEN_TOPIC,
+): StoredCredential {
+  return {
+    formatVersion: 1,
+    kind: 'token-key',
+    topic,
+    environment: 'production',
+    notAfter: null,
+    storedAt: new Date().toISOString(),
+    keyPem: key.keyPem,
+    keyId: TEST_KEY_ID,
+    teamId: TEST_TEAM_ID,
+  };
+}
+
+/** The stand-in options of the token mode, for a fresh key. */
+function tokenMode(key: TestTokenKey): ApnsHarnessOptions {
+  const tokenAuth: StandinTokenAuth = {
+    keys: [
+      {
+        keyId: TEST_KEY_ID,
+        teamId: TEST_TEAM_ID,
+        publicKeyPem: key.publicKeyPem,
+        topics: [TEST_TOKEN_TOPIC],
+      },
+    ],
+  };
+  return { tokenAuth, topic: TEST_TOKEN_TOPIC };
 }
 
 /** Builds the stored form of a test push certificate. */
@@ -74,9 +127,16 @@ export async function startPushFunction(
   label: string,
   options: PushFunctionOptions = {},
 ): Promise<PushFunction> {
-  const apns = await startApnsHarness();
+  const tokenKey = options.tokenKey === true ? generateTokenKey() : undefined;
+  const apns = await startApnsHarness(
+    undefined,
+    tokenKey === undefined ? {} : tokenMode(tokenKey),
+  );
   const table = await createTestTable(label);
-  const initial = developerCertificate(apns.pki.client);
+  const initial =
+    tokenKey === undefined
+      ? developerCertificate(apns.pki.client)
+      : storedTokenKey(tokenKey);
   const secret = await createTestSecret(label, JSON.stringify(initial));
   const doc = DynamoDBDocumentClient.from(table.client);
   const tempDir: TempDir = await createTempDir('xaps-push-fn-');
@@ -114,6 +174,7 @@ export async function startPushFunction(
     table,
     secret,
     apns,
+    tokenKey,
     store,
     invoke: (event) => handler(event, fakeLambdaContext()),
     async register(overrides = {}, now = Date.now()) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCoreConfig } from '../../../shared/config/core-config.js';
 import { ConfigError } from '../../../shared/config/env.js';
+import { createUserMapping } from '../../../shared/users/user-mapping.js';
 
 /** Returns the ConfigError that loading `env` throws, or fails the test. */
 function configError(load: () => unknown): ConfigError {
@@ -125,5 +126,39 @@ describe('loadCoreConfig other settings', () => {
     const error = configError(() => loadCoreConfig({ XAPS_MAX_DEVICES_PER_USER: '2.5' }));
 
     expect(error.variable).toBe('XAPS_MAX_DEVICES_PER_USER');
+  });
+});
+
+describe('loadCoreConfig inline aliases', () => {
+  it('reads XAPS_USER_ALIASES pairs', () => {
+    const config = loadCoreConfig({
+      XAPS_USER_ALIASES: 'postmaster: alice; abuse: bob',
+    });
+
+    expect(config.users.aliases?.get('postmaster')).toBe('alice');
+    expect(config.users.aliases?.get('abuse')).toBe('bob');
+  });
+
+  it('maps through inline aliases', () => {
+    const config = loadCoreConfig({ XAPS_USER_ALIASES: 'Postmaster@Example.com: alice' });
+    const mapping = createUserMapping(config.users);
+
+    expect(mapping.map('postmaster+spam@example.com')).toBe('alice');
+  });
+
+  it('rejects a malformed pair', () => {
+    const error = configError(() => loadCoreConfig({ XAPS_USER_ALIASES: 'postmaster' }));
+
+    expect(error.variable).toBe('XAPS_USER_ALIASES');
+    expect(error.message).toContain('postmaster');
+  });
+
+  it('rejects both alias settings', () => {
+    const error = configError(() =>
+      loadCoreConfig({ XAPS_USER_ALIASES: 'a: b', XAPS_USER_ALIAS_FILE: '/etc/aliases' }),
+    );
+
+    expect(error.variable).toBe('XAPS_USER_ALIASES');
+    expect(error.message).toContain('set only one');
   });
 });

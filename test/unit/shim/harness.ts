@@ -55,6 +55,7 @@ export async function startShim(options: ShimOptions = {}): Promise<RunningShim>
     options.credential === null
       ? undefined
       : (options.credential ?? {
+          kind: 'xserver-certificate',
           topic: TOPIC,
           notAfter: new Date(Date.now() + 365 * 24 * 3600 * 1000),
           environment: 'production',

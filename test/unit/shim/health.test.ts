@@ -78,6 +78,7 @@ describe('GET /health', () => {
   it('returns 503 for expired credential', async () => {
     const shim = await start({
       credential: {
+        kind: 'xserver-certificate',
         topic: TOPIC,
         notAfter: new Date(Date.now() - 1000),
         environment: 'sandbox',

@@ -1,12 +1,9 @@
 import type { Server } from 'node:http';
-import { ConfigError } from '../../shared/config/env.js';
-import type { PushLogger } from '../../shared/push/types.js';
-import { formatListenAddress, type ListenAddress } from '../listen-address.js';
+import { ConfigError } from '../shared/config/env.js';
+import type { PushLogger } from '../shared/push/types.js';
+import { formatListenAddress, type ListenAddress } from './listen-address.js';
 
-/*
- * Start and stop steps of the AWS mode. The local mode has private copies of the
- * same steps in local-mode.ts.
- */
+/* Start and stop steps that the local mode and the AWS mode of `xaps serve` share. */
 
 /** One step of a stop, run in reverse order of start. */
 export type Cleanup = () => Promise<void> | void;
