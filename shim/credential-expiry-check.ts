@@ -1,7 +1,8 @@
 import { certificateKindOf } from '../shared/credentials/model.js';
+import { logCredentialPlan } from '../shared/credentials/rotation/plan-log.js';
 import {
   type CredentialPlan,
-  planCredential,
+  planLocalCredential,
 } from '../shared/credentials/rotation/policy.js';
 import type { PushLogger } from '../shared/push/types.js';
 
@@ -26,27 +27,8 @@ export function checkLocalExpiry(
 ): CredentialPlan {
   const kind = certificateKindOf(certificate.topic);
   const notAfter = certificate.notAfter.toISOString();
-  const plan = planCredential({
-    kind,
-    notAfter,
-    now,
-    uploadWaiting: false,
-    renewalConfigured: false,
-    mode: 'local',
-  });
-  logger.info('credential checked', {
-    topic: certificate.topic,
-    kind,
-    notAfter,
-    daysToExpiry: plan.daysLeft,
-    next: plan.next,
-  });
-  if (plan.warning !== undefined) {
-    logger[plan.warning.level](plan.warning.message, {
-      threshold: plan.warning.threshold,
-      daysToExpiry: plan.daysLeft,
-    });
-  }
+  const plan = planLocalCredential(kind, notAfter, now);
+  logCredentialPlan(logger, { topic: certificate.topic, kind, notAfter }, plan);
   return plan;
 }
 

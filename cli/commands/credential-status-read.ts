@@ -7,6 +7,7 @@ import {
 import {
   type CredentialPlan,
   planCredential,
+  planLocalCredential,
 } from '../../shared/credentials/rotation/policy.js';
 import { describeVersions } from '../../shared/credentials/rotation/secret-versions.js';
 import {
@@ -133,13 +134,6 @@ export async function readLocalStatus(
     dataDir: config.dataDir,
     source,
     credential: { topic: loaded.topic, kind, environment: loaded.environment, notAfter },
-    plan: planCredential({
-      kind,
-      notAfter,
-      now,
-      uploadWaiting: false,
-      renewalConfigured: false,
-      mode: 'local',
-    }),
+    plan: planLocalCredential(kind, notAfter, now),
   };
 }

@@ -4,6 +4,7 @@ import { loadLambdaConfig } from '../../shared/config/lambda-config.js';
 import type { CheckDeps } from '../../shared/credentials/rotation/check.js';
 import { readRenewalSettings } from '../../shared/credentials/rotation/rotation-settings.js';
 import type { Logger } from '../../shared/log/logger.js';
+import { containerSlot } from '../container-runtime.js';
 
 /** State the check function keeps between invocations of one container. */
 export interface CheckRuntime {
@@ -11,21 +12,19 @@ export interface CheckRuntime {
   close(): void;
 }
 
-let runtime: CheckRuntime | undefined;
+const slot = containerSlot(createCheckRuntime);
 
 /**
  * Returns the container's runtime, created on the first invocation from the
  * environment. A configuration error throws and leaves nothing cached.
  */
 export function checkRuntime(logger: Logger): CheckRuntime {
-  runtime ??= createCheckRuntime(logger);
-  return runtime;
+  return slot.get(logger);
 }
 
 /** Closes the SDK clients and drops the runtime, for tests. */
 export function closeCheckRuntime(): void {
-  runtime?.close();
-  runtime = undefined;
+  void slot.close();
 }
 
 function createCheckRuntime(logger: Logger): CheckRuntime {

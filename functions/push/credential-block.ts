@@ -4,7 +4,10 @@ import { setBlocked } from '../../shared/credentials/credential-block.js';
 import type { RejectionWatch } from '../../shared/credentials/rejection-watch.js';
 import type { CredentialBlock } from '../../shared/credentials/stored-credential.js';
 import type { Logger } from '../../shared/log/logger.js';
-import type { PushBatchSummary } from '../../shared/push/push-events.js';
+import {
+  emptyBatchSummary,
+  type PushBatchSummary,
+} from '../../shared/push/push-events.js';
 import type { PushRuntime } from './runtime.js';
 
 /**
@@ -26,15 +29,7 @@ export function skipWhenBlocked(
   );
   metrics.addMetric('PushesBlocked', MetricUnit.Count, events);
   metrics.addMetric('CredentialBlocked', MetricUnit.Count, 1);
-  return {
-    events,
-    sent: 0,
-    dropped: [],
-    removed: 0,
-    deduplicated: 0,
-    retryable: 0,
-    failedEvents: 0,
-  };
+  return emptyBatchSummary(events);
 }
 
 /**

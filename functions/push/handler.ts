@@ -7,7 +7,11 @@ import { RejectionWatch } from '../../shared/credentials/rejection-watch.js';
 import { createLogger } from '../../shared/log/logger.js';
 import { parseMailEvent } from '../../shared/mail-events/parse-event.js';
 import { logSkippedRecords } from '../../shared/mail-events/parse-result.js';
-import { type PushBatchSummary, pushMailEvents } from '../../shared/push/push-events.js';
+import {
+  emptyBatchSummary,
+  type PushBatchSummary,
+  pushMailEvents,
+} from '../../shared/push/push-events.js';
 import { blockOnRejection, skipWhenBlocked } from './credential-block.js';
 import { addPushMetrics } from './metrics.js';
 import { pushRuntime } from './runtime.js';
@@ -31,7 +35,7 @@ export async function handlePushEvent(event: unknown): Promise<PushBatchSummary>
   const parsed = parseMailEvent(event, runtime.users);
   logSkippedRecords(parsed.skipped, logger);
 
-  let summary = emptySummary();
+  let summary = emptyBatchSummary(0);
   if (parsed.events.length > 0) {
     const credential = await runtime.credentials.current();
     const blocked = skipWhenBlocked(
@@ -68,18 +72,6 @@ export async function handlePushEvent(event: unknown): Promise<PushBatchSummary>
     );
   }
   return summary;
-}
-
-function emptySummary(): PushBatchSummary {
-  return {
-    events: 0,
-    sent: 0,
-    dropped: [],
-    removed: 0,
-    deduplicated: 0,
-    retryable: 0,
-    failedEvents: 0,
-  };
 }
 
 export const handler = middy(handlePushEvent)

@@ -10,6 +10,7 @@ import { BadDeviceTokenGuard } from '../../shared/push/bad-token-guard.js';
 import { DynamoDbPushClaims } from '../../shared/registrations/dynamodb-claims.js';
 import { DynamoDbRegistrationStore } from '../../shared/registrations/dynamodb-store.js';
 import { createUserMapping, type UserMapping } from '../../shared/users/user-mapping.js';
+import { containerSlot } from '../container-runtime.js';
 
 /** State the push function keeps between invocations of one container. */
 export interface PushRuntime {
@@ -25,7 +26,7 @@ export interface PushRuntime {
   close(): Promise<void>;
 }
 
-let runtime: PushRuntime | undefined;
+const slot = containerSlot((logger) => createPushRuntime(loadLambdaConfig(), logger));
 
 /**
  * Returns the container's runtime, created on the first invocation: settings from the
@@ -34,15 +35,12 @@ let runtime: PushRuntime | undefined;
  * A configuration error throws and leaves nothing cached, so the next invocation tries again.
  */
 export function pushRuntime(logger: Logger): PushRuntime {
-  runtime ??= createPushRuntime(loadLambdaConfig(), logger);
-  return runtime;
+  return slot.get(logger);
 }
 
 /** Closes the APNs session and SDK clients and drops the runtime, for tests and shutdown. */
 export async function closePushRuntime(): Promise<void> {
-  const current = runtime;
-  runtime = undefined;
-  await current?.close();
+  await slot.close();
 }
 
 function createPushRuntime(config: LambdaConfig, logger: Logger): PushRuntime {

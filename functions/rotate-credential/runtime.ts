@@ -4,6 +4,7 @@ import { loadLambdaConfig } from '../../shared/config/lambda-config.js';
 import { readRenewalSettings } from '../../shared/credentials/rotation/rotation-settings.js';
 import type { RotationDeps } from '../../shared/credentials/rotation/rotation-types.js';
 import type { Logger } from '../../shared/log/logger.js';
+import { containerSlot } from '../container-runtime.js';
 
 /** State the rotation function keeps between invocations of one container. */
 export interface RotationRuntime {
@@ -11,21 +12,19 @@ export interface RotationRuntime {
   close(): void;
 }
 
-let runtime: RotationRuntime | undefined;
+const slot = containerSlot(createRotationRuntime);
 
 /**
  * Returns the container's runtime, created on the first invocation from the
  * environment. A configuration error throws and leaves nothing cached.
  */
 export function rotationRuntime(logger: Logger): RotationRuntime {
-  runtime ??= createRotationRuntime(logger);
-  return runtime;
+  return slot.get(logger);
 }
 
 /** Closes the SDK clients and drops the runtime, for tests. */
 export function closeRotationRuntime(): void {
-  runtime?.close();
-  runtime = undefined;
+  void slot.close();
 }
 
 function createRotationRuntime(logger: Logger): RotationRuntime {

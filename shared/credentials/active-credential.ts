@@ -4,11 +4,9 @@ import { ApnsClient } from '../apns/client.js';
 import type { ApnsPriority } from '../apns/request.js';
 import type { ApnsCredential, PushSender } from '../apns/types.js';
 import type { Logger } from '../log/logger.js';
-import { inspectCertificate } from './certificate-facts.js';
-import { apnsCredentialOf } from './model.js';
 import { readCredentialConfig, readStoredCredential } from './secret-store.js';
 import type { CredentialBlock, StoredCredential } from './stored-credential.js';
-import { checkTokenIdentifiers, readTokenKey } from './token-key.js';
+import { checkStoredCredential } from './stored-credential-check.js';
 
 /** The credential that pushes use now, and the APNs client with its session. */
 export interface ActiveCredential {
@@ -146,21 +144,8 @@ export function apnsCredentialFrom(
   credential: StoredCredential,
   origin: string,
 ): ApnsCredential {
-  if (credential.kind === 'token-key') {
-    readTokenKey(credential.keyPem, `the keyPem of ${origin}`);
-    checkTokenIdentifiers(credential.keyId, credential.teamId);
-    return apnsCredentialOf(credential);
-  }
-
-  const loaded = inspectCertificate(credential.certPem, credential.keyPem, {
-    cert: `the certPem of ${origin}`,
-    key: `the keyPem of ${origin}`,
-  });
-  if (loaded.topic !== credential.topic) {
-    throw new Error(
-      `the certificate in ${origin} is for topic '${loaded.topic}' but the secret ` +
-        `states topic '${credential.topic}': import the credential again`,
-    );
-  }
-  return loaded.credential;
+  return checkStoredCredential(credential, origin, {
+    statedBy: 'the secret',
+    advice: 'import the credential again',
+  }).credential;
 }

@@ -2,6 +2,8 @@ import { blockOf } from './credential-block.js';
 import {
   CREDENTIAL_CONFIG_KEY,
   type CredentialConfig,
+  STORED_CREDENTIAL_KINDS as KINDS,
+  type StoredCredential,
   type StoredCredentialKind,
 } from './stored-credential.js';
 
@@ -11,11 +13,21 @@ import {
  * user or listing attribute, so the table's secondary indexes never see it.
  */
 
-const KINDS: readonly StoredCredentialKind[] = [
-  'developer-certificate',
-  'xserver-certificate',
-  'token-key',
-];
+/** Builds the config that records the public facts of secret version `secretVersionId`. */
+export function credentialConfigOf(
+  credential: StoredCredential,
+  secretVersionId: string,
+  updatedAt: Date,
+): CredentialConfig {
+  return {
+    topic: credential.topic,
+    kind: credential.kind,
+    environment: credential.environment,
+    notAfter: credential.notAfter,
+    secretVersionId,
+    updatedAt: updatedAt.toISOString(),
+  };
+}
 
 /** Builds the DynamoDB item (document client form) that stores `config`. */
 export function credentialConfigItem(config: CredentialConfig): Record<string, unknown> {

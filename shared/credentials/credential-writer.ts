@@ -4,7 +4,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { credentialConfigItem } from './credential-config-item.js';
+import { credentialConfigItem, credentialConfigOf } from './credential-config-item.js';
 import { describeVersions, UPLOADED_LABEL } from './rotation/secret-versions.js';
 import type { CredentialConfig, StoredCredential } from './stored-credential.js';
 
@@ -49,14 +49,7 @@ export async function writeCredential(
   // Without a label the new version becomes AWSCURRENT: right for a first import. Later
   // ones go through uploadCredential and the rotation function, which tests them first.
   const versionId = await putVersion(target, credential, undefined);
-  const config: CredentialConfig = {
-    topic: credential.topic,
-    kind: credential.kind,
-    environment: credential.environment,
-    notAfter: credential.notAfter,
-    secretVersionId: versionId,
-    updatedAt: now.toISOString(),
-  };
+  const config = credentialConfigOf(credential, versionId, now);
 
   try {
     await DynamoDBDocumentClient.from(target.dynamodb).send(

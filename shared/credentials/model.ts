@@ -1,5 +1,6 @@
 import type { ApnsCredential } from '../apns/types.js';
 import type { CertificateEnvironment } from './certificate-facts.js';
+import type { CredentialErrorCode } from './errors.js';
 import type { CertificateSource } from './load-certificate.js';
 import type { StoredCredential, StoredCredentialKind } from './stored-credential.js';
 
@@ -30,17 +31,7 @@ export type ProblemSeverity = 'error' | 'warning';
 
 /** Problem codes: the load failures of CredentialError plus the checks of validate.ts. */
 export type CredentialProblemCode =
-  | 'file-missing'
-  | 'file-unreadable'
-  | 'not-pem'
-  | 'not-pkcs12'
-  | 'wrong-passphrase'
-  | 'passphrase-required'
-  | 'unsupported-certificate'
-  | 'unsupported-key'
-  | 'no-topic'
-  | 'topic-invalid'
-  | 'key-mismatch'
+  | CredentialErrorCode
   | 'not-yet-valid'
   | 'expired'
   | 'expires-soon'

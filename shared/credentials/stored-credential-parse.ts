@@ -1,15 +1,11 @@
 import {
   type ApnsEnvironmentName,
+  STORED_CREDENTIAL_KINDS as KINDS,
   STORED_CREDENTIAL_FORMAT_VERSION,
   type StoredCredential,
   type StoredCredentialKind,
 } from './stored-credential.js';
 
-const KINDS: readonly StoredCredentialKind[] = [
-  'developer-certificate',
-  'xserver-certificate',
-  'token-key',
-];
 const ENVIRONMENTS: readonly ApnsEnvironmentName[] = ['production', 'sandbox'];
 
 /**

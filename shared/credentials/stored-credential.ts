@@ -56,6 +56,13 @@ export type StoredCredential =
 
 export type StoredCredentialKind = StoredCredential['kind'];
 
+/** Every credential kind, in the order error messages list them. */
+export const STORED_CREDENTIAL_KINDS: readonly StoredCredentialKind[] = [
+  'developer-certificate',
+  'xserver-certificate',
+  'token-key',
+];
+
 /**
  * The public facts of the credential in use, kept as one DynamoDB item beside the
  * registrations so the shim on the IMAP host never needs to read the private key.

@@ -33,10 +33,7 @@ export async function handleOutcome(
   tally: DropTally,
 ): Promise<boolean> {
   const { registration, outcome } = result;
-  const ids = {
-    user: registration.user,
-    tokenPrefix: tokenPrefix(registration.deviceToken),
-  };
+  const ids = logIds(registration);
 
   switch (outcome.kind) {
     case 'delivered':
@@ -65,23 +62,18 @@ export async function handleOutcome(
       });
       return false;
     case 'retryable':
-      tally.add('retries-exhausted');
+    case 'other': {
+      // A retryable outcome that reaches this point has used up the in-process retries.
+      const reason = outcome.kind === 'retryable' ? 'retries-exhausted' : 'rejected';
+      tally.add(reason);
       deps.logger.error('push dropped', {
         ...ids,
-        reason: 'retries-exhausted',
+        reason,
         apnsReason: outcome.reason,
         status: outcome.status,
       });
       return false;
-    case 'other':
-      tally.add('rejected');
-      deps.logger.error('push dropped', {
-        ...ids,
-        reason: 'rejected',
-        apnsReason: outcome.reason,
-        status: outcome.status,
-      });
-      return false;
+    }
   }
 }
 
@@ -95,10 +87,7 @@ async function handleDeadToken(
   if (outcome.kind !== 'token-dead') {
     return false;
   }
-  const ids = {
-    user: registration.user,
-    tokenPrefix: tokenPrefix(registration.deviceToken),
-  };
+  const ids = logIds(registration);
   const now = deps.now?.() ?? Date.now();
 
   if (outcome.status === 400 && !deps.guard.allowsDeletion(now)) {
@@ -136,4 +125,12 @@ async function handleDeadToken(
     deps.logger.error('deleting dead registration failed', { ...ids, error });
     return false;
   }
+}
+
+/** Names a device in logs by its user and token prefix, never by the full token. */
+function logIds(registration: Registration): { user: string; tokenPrefix: string } {
+  return {
+    user: registration.user,
+    tokenPrefix: tokenPrefix(registration.deviceToken),
+  };
 }

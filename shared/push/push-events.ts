@@ -19,6 +19,19 @@ export interface PushBatchSummary {
   failedEvents: number;
 }
 
+/** Returns the summary of a batch of `events` events of which none pushed anything yet. */
+export function emptyBatchSummary(events: number): PushBatchSummary {
+  return {
+    events,
+    sent: 0,
+    dropped: [],
+    removed: 0,
+    deduplicated: 0,
+    retryable: 0,
+    failedEvents: 0,
+  };
+}
+
 /**
  * Pushes every event of a batch, all at once, and sums the results. An event whose
  * push throws is logged and counted in failedEvents, and the others still go out. A
@@ -37,15 +50,7 @@ export async function pushMailEvents(
     ),
   );
 
-  const total: PushBatchSummary = {
-    events: events.length,
-    sent: 0,
-    dropped: [],
-    removed: 0,
-    deduplicated: 0,
-    retryable: 0,
-    failedEvents: 0,
-  };
+  const total = emptyBatchSummary(events.length);
   const tally = new DropTally();
   for (const [index, result] of settled.entries()) {
     if (result.status === 'rejected') {

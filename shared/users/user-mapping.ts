@@ -21,6 +21,15 @@ export interface UserMapping {
 }
 
 /**
+ * Longest username accepted: well above any email address (at most 320 octets under the
+ * RFC 5321 limits), so only garbage is rejected.
+ */
+const MAX_USERNAME_LENGTH = 1024;
+// Control characters never belong in a username, and a stored one could corrupt log lines.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern matches them on purpose.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/**
  * Creates the one user mapping that the shim, the push path and the CLI share,
  * so a registration and the mail for it land on the same username.
  * Steps, in order: trim, lower-case, fold the plus tag, then look up an alias.
@@ -37,6 +46,12 @@ export function createUserMapping(options: UserMappingOptions = {}): UserMapping
         throw new Error(
           `username '${name}' is empty: expected an IMAP username or a ` +
             'recipient address such as alice@example.com',
+        );
+      }
+      if (trimmed.length > MAX_USERNAME_LENGTH || CONTROL_CHARACTER.test(trimmed)) {
+        throw new Error(
+          `username '${JSON.stringify(trimmed.slice(0, 64)).slice(1, -1)}' is invalid: ` +
+            `expected at most ${MAX_USERNAME_LENGTH} characters and no control characters`,
         );
       }
 

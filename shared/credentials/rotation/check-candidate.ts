@@ -1,6 +1,5 @@
-import { inspectCertificate } from '../certificate-facts.js';
 import type { StoredCredential } from '../stored-credential.js';
-import { checkTokenIdentifiers, readTokenKey } from '../token-key.js';
+import { checkStoredCredential } from '../stored-credential-check.js';
 
 /**
  * Checks that a credential about to become AWSPENDING can push at all. A certificate
@@ -13,25 +12,13 @@ export function checkCandidate(
   origin: string,
   now: Date,
 ): void {
-  if (credential.kind === 'token-key') {
-    readTokenKey(credential.keyPem, `the keyPem of ${origin}`);
-    checkTokenIdentifiers(credential.keyId, credential.teamId);
-    return;
-  }
-
-  const loaded = inspectCertificate(credential.certPem, credential.keyPem, {
-    cert: `the certPem of ${origin}`,
-    key: `the keyPem of ${origin}`,
+  const { notAfter } = checkStoredCredential(credential, origin, {
+    statedBy: 'the version',
+    advice: 'upload it again with xaps credential import',
   });
-  if (loaded.topic !== credential.topic) {
+  if (notAfter !== null && notAfter.getTime() <= now.getTime()) {
     throw new Error(
-      `the certificate in ${origin} is for topic '${loaded.topic}' but the version ` +
-        `states topic '${credential.topic}': upload it again with xaps credential import`,
-    );
-  }
-  if (loaded.notAfter.getTime() <= now.getTime()) {
-    throw new Error(
-      `the certificate in ${origin} expired on ${loaded.notAfter.toISOString()}: ` +
+      `the certificate in ${origin} expired on ${notAfter.toISOString()}: ` +
         'upload a valid one with xaps credential import',
     );
   }

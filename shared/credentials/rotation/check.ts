@@ -3,6 +3,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readCredentialConfig } from '../secret-store.js';
 import type { CredentialConfig } from '../stored-credential.js';
 import { type CheckRecord, recordCheck } from './check-record.js';
+import { logCredentialPlan } from './plan-log.js';
 import { type CredentialPlan, planCredential } from './policy.js';
 import type { RotationLogger } from './rotation-types.js';
 import { describeVersions } from './secret-versions.js';
@@ -78,19 +79,7 @@ export async function checkCredential(deps: CheckDeps): Promise<CheckResult> {
 }
 
 function logPlan(logger: RotationLogger, config: CredentialConfig, plan: CredentialPlan) {
-  logger.info('credential checked', {
-    topic: config.topic,
-    kind: config.kind,
-    notAfter: config.notAfter,
-    daysToExpiry: plan.daysLeft,
-    next: plan.next,
-  });
-  if (plan.warning !== undefined) {
-    logger[plan.warning.level](plan.warning.message, {
-      threshold: plan.warning.threshold,
-      daysToExpiry: plan.daysLeft,
-    });
-  }
+  logCredentialPlan(logger, config, plan);
   if (config.block !== undefined) {
     logger.error(
       'pushes are blocked because APNs rejected the credential: import a working one ' +

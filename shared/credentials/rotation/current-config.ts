@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { credentialConfigItem } from '../credential-config-item.js';
+import { credentialConfigItem, credentialConfigOf } from '../credential-config-item.js';
 import { readStoredCredential } from '../secret-store.js';
 import type { CredentialConfig } from '../stored-credential.js';
 import type { RotationDeps } from './rotation-types.js';
@@ -27,14 +27,7 @@ export async function writeConfigFromCurrent(
     secretId,
     current,
   );
-  const config: CredentialConfig = {
-    topic: credential.topic,
-    kind: credential.kind,
-    environment: credential.environment,
-    notAfter: credential.notAfter,
-    secretVersionId: versionId,
-    updatedAt: (deps.now?.() ?? new Date()).toISOString(),
-  };
+  const config = credentialConfigOf(credential, versionId, deps.now?.() ?? new Date());
   await DynamoDBDocumentClient.from(deps.dynamodb).send(
     new PutCommand({ TableName: deps.tableName, Item: credentialConfigItem(config) }),
   );

@@ -77,6 +77,25 @@ export function planCredential(input: PolicyInput): CredentialPlan {
   };
 }
 
+/**
+ * Decides the day's action for the credential of `xaps serve`, which keeps no upload
+ * slot and renews nothing itself.
+ */
+export function planLocalCredential(
+  kind: StoredCredentialKind,
+  notAfter: string | null,
+  now: Date,
+): CredentialPlan {
+  return planCredential({
+    kind,
+    notAfter,
+    now,
+    uploadWaiting: false,
+    renewalConfigured: false,
+    mode: 'local',
+  });
+}
+
 function expiryWarning(
   daysLeft: number,
   input: PolicyInput,

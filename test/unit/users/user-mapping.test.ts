@@ -132,3 +132,27 @@ describe('removePlusTag', () => {
     expect(removePlusTag('"a@b"+tag@example.com')).toBe('"a@b"@example.com');
   });
 });
+
+describe('createUserMapping invalid names', () => {
+  const mapping = createUserMapping();
+
+  it('rejects a control character', () => {
+    expect(() => mapping.map('alice\nbob@example.com')).toThrow(/no control characters/);
+  });
+
+  it('rejects a NUL byte', () => {
+    expect(() => mapping.map('alice\u0000@example.com')).toThrow(/is invalid/);
+  });
+
+  it('rejects an overlong name', () => {
+    expect(() => mapping.map(`${'a'.repeat(1100)}@example.com`)).toThrow(
+      /at most 1024 characters/,
+    );
+  });
+
+  it('accepts a long address', () => {
+    const name = `${'a'.repeat(64)}@${'b'.repeat(250)}.com`;
+
+    expect(mapping.map(name)).toBe(name);
+  });
+});
