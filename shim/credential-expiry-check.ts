@@ -33,14 +33,15 @@ export function checkLocalExpiry(
 }
 
 /**
- * Runs checkLocalExpiry every `intervalMs` (start-up already warned once) and returns
- * the function that stops it. The timer never keeps the process alive.
+ * Runs checkLocalExpiry now and then every `intervalMs`, and returns the function that
+ * stops it. The timer never keeps the process alive.
  */
 export function scheduleExpiryCheck(
   certificate: CheckedCertificate,
   logger: PushLogger,
   intervalMs: number = EXPIRY_CHECK_INTERVAL_MS,
 ): () => void {
+  checkLocalExpiry(certificate, logger);
   const timer = setInterval(() => {
     checkLocalExpiry(certificate, logger);
   }, intervalMs);

@@ -112,12 +112,12 @@ export function createApnsClient(
 
 /**
  * Returns warnings about a credential that loads but will cause trouble: its topic, and
- * for a certificate its environment and expiry.
+ * for a certificate its environment. The expiry check (credential-expiry-check.ts) warns
+ * about the expiry date.
  */
 export function credentialWarnings(
   loaded: LoadedCredential,
   settings: ApnsSettings,
-  now = Date.now(),
 ): string[] {
   const origin = isTokenKey(loaded) ? 'the APNs token key' : 'the APNs certificate';
   // Checked at load: a topic with spaces or control characters does not get this far.
@@ -136,15 +136,5 @@ export function credentialWarnings(
     );
   }
 
-  const daysLeft = Math.floor((loaded.notAfter.getTime() - now) / 86_400_000);
-  if (daysLeft < 0) {
-    warnings.push(
-      `the certificate expired on ${loaded.notAfter.toISOString()}: renew it`,
-    );
-  } else if (daysLeft < 30) {
-    warnings.push(
-      `the certificate expires in ${daysLeft} days (${loaded.notAfter.toISOString()}): renew it`,
-    );
-  }
   return warnings;
 }

@@ -111,7 +111,8 @@ async function exchange(
 
   options.logger?.info('Sending XServer certificate request', {
     operation,
-    endpoint: url.href,
+    // Origin and path only: user info in the endpoint URL would be a credential.
+    endpoint: `${url.origin}${url.pathname}`,
     vendor: vendor.label,
     services: services.map((entry) => entry.service),
   });

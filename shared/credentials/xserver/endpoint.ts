@@ -20,7 +20,7 @@ export function resolveXServerEndpoint(value: string | undefined): URL {
       'invalid-request',
       'no XServer certificate endpoint is set: give the https URL of a compatible ' +
         `certificate service, or 'apple' for ${APPLE_XSERVER_ENDPOINT}, which has ` +
-        'returns ErrorCode -80010 since late 2024',
+        'returned ErrorCode -80010 since late 2024',
     );
   }
   if (setting.toLowerCase() === 'apple') return new URL(APPLE_XSERVER_ENDPOINT);
@@ -49,9 +49,11 @@ export function operationUrl(endpoint: URL, operation: XServerOperation): URL {
 }
 
 function invalidEndpoint(setting: string, reason: string): XServerError {
+  // A URL may carry user:password before the host; the message must not repeat it.
+  const shown = setting.replace(/\/\/[^/@]*@/, '//…@');
   return new XServerError(
     'invalid-request',
-    `XServer certificate endpoint '${setting}' is invalid (${reason}): give an https ` +
+    `XServer certificate endpoint '${shown}' is invalid (${reason}): give an https ` +
       `URL such as ${APPLE_XSERVER_ENDPOINT}, or 'apple'`,
   );
 }

@@ -48,13 +48,16 @@ function capture(env: Record<string, string> = {}): CliIo & { text(): string } {
   };
 }
 
-/** Writes a PEM pair the stand-in accepts and returns the import options. */
+/**
+ * Writes a PEM pair the stand-in accepts and returns the import options, with the
+ * certificate's topic as certTopic: --topic belongs to a token key import only.
+ */
 async function certificateFiles(
   topic = `com.apple.mobilemail.push.com.example.${randomUUID()}`,
 ) {
   const identity = issuePushCertificate(rotation.apns.pki.ca, { topic });
   const { certPath, keyPath } = await writePemFiles(temp.path, identity, randomUUID());
-  return { cert: certPath, key: keyPath, topic };
+  return { cert: certPath, key: keyPath, certTopic: topic };
 }
 
 /** A RotateSecret stand-in that runs the four steps through the rotation handler. */
@@ -96,7 +99,7 @@ describe('xaps credential import into a used secret', () => {
       /uploaded version .* \(XAPS_UPLOADED\).*rotation .* started/s,
     );
     expect(holders(stages, 'AWSCURRENT')).toEqual(started);
-    expect((await rotation.config())?.topic).toBe(second.topic);
+    expect((await rotation.config())?.topic).toBe(second.certTopic);
   });
 
   it('prints the upload as JSON', async () => {
@@ -206,7 +209,7 @@ describe('xaps credential status', () => {
     const { code, text } = await status(secret);
 
     expect(code).toBe(0);
-    expect(text).toContain(`topic        ${files.topic}`);
+    expect(text).toContain(`topic        ${files.certTopic}`);
     expect(text).toMatch(/expires +\S+ \(in 36[45] day\(s\)\)/);
     expect(text).toMatch(/block +none/);
   });

@@ -148,7 +148,7 @@ describe('local expiry check', () => {
     );
   });
 
-  it('checks again every day', () => {
+  it('checks at start and daily', () => {
     vi.useFakeTimers();
     const logger = fakeLogger();
 
@@ -157,6 +157,7 @@ describe('local expiry check', () => {
     stop();
     vi.advanceTimersByTime(86_400_000);
 
-    expect(logger.info).toHaveBeenCalledTimes(2);
+    // Once at start, then after each of the two days; none after stop().
+    expect(logger.info).toHaveBeenCalledTimes(3);
   });
 });

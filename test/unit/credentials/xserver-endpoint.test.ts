@@ -88,3 +88,22 @@ describe('serialNumberOfCertificate', () => {
     );
   });
 });
+
+describe('resolveXServerEndpoint user info', () => {
+  it('hides user info in errors', () => {
+    expect(() => resolveXServerEndpoint('http://svc:s3cret@127.0.0.1/ca')).toThrow(
+      /'http:\/\/…@127\.0\.0\.1\/ca' is invalid/,
+    );
+  });
+
+  it('never repeats the password', () => {
+    let message = '';
+    try {
+      resolveXServerEndpoint('http://svc:s3cret@127.0.0.1/ca');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+
+    expect(message).not.toContain('s3cret');
+  });
+});

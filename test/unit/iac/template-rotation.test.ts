@@ -27,6 +27,10 @@ describe('rotation schedule', () => {
   const schedule = () =>
     resource(template, 'CredentialRotationSchedule').Properties ?? {};
 
+  it('rotates the credential secret', () => {
+    expect(schedule().SecretId).toEqual({ Ref: 'CredentialSecret' });
+  });
+
   it('runs the rotation function', () => {
     expect(schedule().RotationLambdaARN).toEqual({
       'Fn::GetAtt': ['RotateCredentialLambdaFunction', 'Arn'],
@@ -154,6 +158,13 @@ describe('credential alarms', () => {
       expect.objectContaining({ MetricName: 'CredentialBlocked' }),
       expect.objectContaining({ MetricName: 'CredentialBlocked' }),
     ]);
+  });
+
+  it('lets a silent metric leave ALARM', () => {
+    // A token key publishes no DaysToExpiry: `ignore` would keep an old ALARM forever.
+    const alarm = resource(template, 'CredentialExpiryAlarm').Properties ?? {};
+
+    expect(alarm.TreatMissingData).toBe('missing');
   });
 
   it('notifies a topic only when given', () => {

@@ -20,13 +20,13 @@ const production = readApnsSettings({});
 
 describe('credentialWarnings', () => {
   it('accepts a long production topic', () => {
-    expect(credentialWarnings(certificate(), production, NOW)).toEqual([]);
+    expect(credentialWarnings(certificate(), production)).toEqual([]);
   });
 
   it('warns about topics under 51 bytes', () => {
     const topic = 'com.apple.mobilemail.push.com.example';
 
-    const [warning] = credentialWarnings(certificate({ topic }), production, NOW);
+    const [warning] = credentialWarnings(certificate({ topic }), production);
 
     expect(warning).toContain('37 bytes');
     expect(warning).toContain('51 bytes');
@@ -35,7 +35,7 @@ describe('credentialWarnings', () => {
   it('warns about a non-mail topic', () => {
     const topic = 'com.example.app.voip.long-enough-for-the-dovecot-limit';
 
-    const [warning] = credentialWarnings(certificate({ topic }), production, NOW);
+    const [warning] = credentialWarnings(certificate({ topic }), production);
 
     expect(warning).toContain('com.apple.mail.');
     expect(warning).toContain('com.apple.mobilemail.push.');
@@ -45,7 +45,6 @@ describe('credentialWarnings', () => {
     const [warning] = credentialWarnings(
       certificate({ environment: 'sandbox' }),
       production,
-      NOW,
     );
 
     expect(warning).toContain('XAPS_APNS_ENDPOINT=sandbox');
@@ -54,24 +53,6 @@ describe('credentialWarnings', () => {
   it('accepts a certificate for both environments', () => {
     const sandbox = readApnsSettings({ XAPS_APNS_ENDPOINT: 'sandbox' });
 
-    expect(
-      credentialWarnings(certificate({ environment: 'both' }), sandbox, NOW),
-    ).toEqual([]);
-  });
-
-  it('warns about close expiry', () => {
-    const notAfter = new Date(NOW + 10 * 86_400_000);
-
-    const [warning] = credentialWarnings(certificate({ notAfter }), production, NOW);
-
-    expect(warning).toContain('expires in 10 days');
-  });
-
-  it('warns about past expiry', () => {
-    const notAfter = new Date(NOW - 86_400_000);
-
-    const [warning] = credentialWarnings(certificate({ notAfter }), production, NOW);
-
-    expect(warning).toContain('expired');
+    expect(credentialWarnings(certificate({ environment: 'both' }), sandbox)).toEqual([]);
   });
 });
