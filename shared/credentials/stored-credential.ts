@@ -29,7 +29,7 @@ export interface StoredDeveloperCertificate extends StoredCredentialBase {
 
 /**
  * An XServer certificate (com.apple.mail.XServer.*) from Apple's certificate service.
- * `xserver` holds what a renewal needs besides the certificate itself.
+ * `xserver` contains what a renewal needs besides the certificate itself.
  */
 export interface StoredXServerCertificate extends StoredCredentialBase {
   kind: 'xserver-certificate';

@@ -1,5 +1,5 @@
 /**
- * What the push function acts on, whatever the source: one new message for one user
+ * The unit of work of the push function, whatever the source: one new message for one user
  * in one mailbox. `eventId` is the de-duplication key: SES's mail.messageId, or the
  * shim's own event id, so a redelivered event never pushes twice to a device.
  */
@@ -14,7 +14,7 @@ export interface NewMailEvent {
 
 /**
  * The message the shim publishes on the SNS topic for a Dovecot /notify event
- * (SNS Message, JSON). `type` tells it apart from SES notifications on the same topic.
+ * (SNS Message, JSON). `type` distinguishes it from SES notifications on the same topic.
  */
 export interface ShimMailboxEvent {
   type: 'xaps.mailbox-event';

@@ -3,7 +3,7 @@ export const REGISTRATION_TTL_DAYS = 30;
 export const REGISTRATION_TTL_MS = REGISTRATION_TTL_DAYS * 24 * 60 * 60 * 1000;
 export const DEFAULT_MAX_DEVICES_PER_USER = 20;
 
-/** What a device asked for in XAPPLEPUSHSERVICE, after validation. */
+/** The registration a device requested with XAPPLEPUSHSERVICE, after validation. */
 export interface RegistrationInput {
   /** Canonical username, already passed through the user mapping. */
   user: string;
@@ -17,7 +17,7 @@ export interface RegistrationInput {
   mailboxes: string[];
   /** aps-version the client sent (1 or 2). */
   apsVersion: number;
-  /** APNs topic the server answered at registration. */
+  /** APNs topic the server returned at registration. */
   topic: string;
 }
 

@@ -21,7 +21,7 @@ export interface UserMapping {
 }
 
 /**
- * Longest username accepted: well above any email address (at most 320 octets under the
+ * Maximum username length: well above any email address (at most 320 octets under the
  * RFC 5321 limits), so only garbage is rejected.
  */
 const MAX_USERNAME_LENGTH = 1024;

@@ -56,7 +56,7 @@ export async function startAwsMode(
   options: AwsModeOptions = {},
 ): Promise<AwsMode> {
   const settings = requireAwsSettings(config);
-  // The spool holds full device tokens, like the local mode's registrations file.
+  // The spool contains full device tokens, like the local mode's registrations file.
   prepareDataDir(config.dataDir, logger);
   const cleanups: Cleanup[] = [acquireServeLock(config.dataDir)];
 
