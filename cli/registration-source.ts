@@ -7,7 +7,7 @@ import { readShimMode, regionOfTopicArn, type ShimMode } from '../shim/aws/aws-c
 import { loadShimConfig, type ShimConfig } from '../shim/config.js';
 import { CliError, openStore } from './io.js';
 
-/** Where the one-shot commands find the deployment with XAPS_MODE=aws. */
+/** The table and region the one-shot commands use with XAPS_MODE=aws. */
 export interface CliAwsTarget {
   tableName: string;
   /** From XAPS_SNS_TOPIC_ARN as `xaps serve` takes it; otherwise the SDK's own choice. */

@@ -3,9 +3,9 @@ import { ConfigError } from '../shared/config/env.js';
 import type { PushLogger } from '../shared/push/types.js';
 
 /**
- * Creates the data directory readable by its owner only (it contains full device
- * tokens), or checks an existing one: throws ConfigError naming XAPS_DATA_DIR when
- * it is not a directory or cannot be created, and warns when other users can open it.
+ * Creates the data directory readable by its owner only, because it contains full
+ * device tokens, or checks an existing one. Throws ConfigError naming XAPS_DATA_DIR
+ * when it is not a directory or cannot be created, and warns when others can open it.
  */
 export function prepareDataDir(dir: string, logger: Pick<PushLogger, 'warn'>): void {
   try {

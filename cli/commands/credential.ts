@@ -7,10 +7,10 @@ import { addCredentialRequestCommand } from './credential-request.js';
 import { addCredentialStatusCommand } from './credential-status.js';
 
 /**
- * Adds the `xaps credential` group: `inspect` reports on credential files, `import`
- * stores a certificate or token key (in the data directory or the AWS deployment),
- * `request` speaks the XServer route, `status` shows the credential in use and what
- * comes next, and `clear-block` lets the push function send again.
+ * Adds the `xaps credential` group. `inspect` reports on credential files, and `import`
+ * stores a certificate or token key in the data directory or the AWS deployment.
+ * `request` uses the XServer route, `status` shows the credential in use and the next
+ * step, and `clear-block` lets the push function send again.
  */
 export function addCredentialCommands(program: Command, io: CliIo): void {
   const credential = program

@@ -33,7 +33,7 @@ export interface PushRequest {
   collapseId?: string;
 }
 
-/** What an APNs answer means for the caller. Timestamps are epoch ms. */
+/** The meaning of an APNs response for the caller. Timestamps are epoch ms. */
 export type PushOutcome =
   | { kind: 'delivered'; status: 200; apnsId: string }
   | { kind: 'token-dead'; status: 400 | 410; reason: string; timestamp?: number }

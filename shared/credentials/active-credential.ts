@@ -136,8 +136,8 @@ export class ActiveCredentialCache {
 }
 
 /**
- * Returns the APNs credential of a stored one after checking it: a certificate's key
- * must belong to it and its subject UID must be the stored topic; a token key must be
+ * Returns the APNs credential of a stored one after checking it. A certificate's key
+ * must belong to it and its subject UID must be the stored topic. A token key must be
  * an EC P-256 key with well-formed key and team ids. `origin` names the secret version.
  */
 export function apnsCredentialFrom(

@@ -59,7 +59,7 @@ export interface OtherTopic {
 }
 
 /**
- * What inspectCredential() found. Fields it could not read are null, and `problems`
+ * The findings of inspectCredential(). Fields it could not read are null, and `problems`
  * explains why. The report never contains key material or a passphrase.
  */
 export interface CredentialReport {

@@ -35,11 +35,11 @@ export interface RecordIds {
 /** One record, or one recipient of a record, that was acknowledged without a push. */
 export interface SkippedRecord extends RecordIds {
   reason: SkipReason;
-  /** What was wrong, in words an operator can act on. */
+  /** The problem, in words an operator can act on. */
   detail: string;
 }
 
-/** The pushes a Lambda event asks for, and what it contained besides. */
+/** The new-mail events of one Lambda event, and the records it skipped. */
 export interface ParsedMailEvents {
   events: NewMailEvent[];
   skipped: SkippedRecord[];

@@ -87,7 +87,7 @@ export async function deleteRegistrationItem(
   }
 }
 
-/** Returns true when the error is DynamoDB's answer to a failed condition. */
+/** Returns true when DynamoDB rejected the request because its condition failed. */
 export function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException;
 }

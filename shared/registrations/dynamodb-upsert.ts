@@ -70,7 +70,7 @@ export async function writeRegistration(
 
 /**
  * Updates or creates the row unless it is expired or live with a later updatedAt.
- * A failed condition returns the stored row, from which the two cases are told apart.
+ * A failed condition returns the stored row, which shows which of the two cases it is.
  */
 async function refreshOrCreate(
   doc: DynamoDBDocumentClient,

@@ -10,7 +10,7 @@ export const SPOOL_FILE_NAME = 'aws-spool.sqlite';
 
 /**
  * Maximum number of spooled registrations, about 1 KiB each. iOS registers about once
- * a day per device, so this covers a long outage of a large site; past it, new
+ * a day per device, so this covers a long outage of a large site. Past it, new
  * registrations are logged and dropped, and those devices register again a day later.
  */
 export const MAX_SPOOLED_REGISTRATIONS = 100_000;
@@ -45,7 +45,7 @@ interface Row {
  * append is committed with an fsync before it returns (SQLite WAL, synchronous FULL),
  * so a registration confirmed with 200 survives a crash or a restart. A new file is
  * readable by its owner only (SQLite gives its -wal and -shm files the same mode),
- * since it holds full device tokens.
+ * because it contains full device tokens.
  */
 export class RegistrationSpool {
   private readonly db: Database.Database;

@@ -37,7 +37,7 @@ afterAll(async () => {
   await setup?.close();
 });
 
-/** The environment of `xaps serve` in AWS mode; the data directory holds no database. */
+/** Returns the environment of `xaps serve` in AWS mode, with no local database. */
 function awsEnv(overrides: Env = {}): Env {
   return {
     XAPS_MODE: 'aws',

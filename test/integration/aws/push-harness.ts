@@ -93,7 +93,7 @@ export function storedTokenKey(
   };
 }
 
-/** The stand-in options of the token mode, for a fresh key. */
+/** Builds the stand-in options of the token mode for a fresh key. */
 function tokenMode(key: TestTokenKey): ApnsHarnessOptions {
   const tokenAuth: StandinTokenAuth = {
     keys: [
